@@ -1,0 +1,79 @@
+package io.meshgate.route;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+import io.meshgate.balance.Endpoint;
+import io.meshgate.balance.UpstreamPool;
+import io.meshgate.split.WeightedSplit;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The last meshgate step before Spring Cloud Gateway's HTTP client: picks the backend upstream by
+ * weight, the endpoint by the upstream's balancer, and points the request at it. It runs where
+ * Spring Cloud LoadBalancer's filter would, after the route's own filters have rewritten the path.
+ */
+public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
+
+    /** Exchange attribute holding the chosen {@link UpstreamPool}'s name. */
+    public static final String UPSTREAM_ATTR = "meshgate.upstream";
+
+    /** Exchange attribute holding the chosen {@link Endpoint}. */
+    public static final String ENDPOINT_ATTR = "meshgate.endpoint";
+
+    private final WeightedSplit<UpstreamPool> backends;
+
+    public UpstreamRoutingFilter(WeightedSplit<UpstreamPool> backends) {
+        this.backends = backends;
+    }
+
+    @Override
+    public int getOrder() {
+        return ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        UpstreamPool upstream = backends.pick();
+        exchange.getAttributes().put(UPSTREAM_ATTR, upstream.name());
+        Endpoint endpoint = upstream.pick();
+        if (endpoint == null) {
+            return noReadyEndpoints(exchange.getResponse(), upstream.name());
+        }
+        exchange.getAttributes().put(ENDPOINT_ATTR, endpoint);
+        URI merged = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(endpoint, merged));
+        return chain.filter(exchange);
+    }
+
+    /** The endpoint's base URL plus the request's raw (still encoded) path and query. */
+    static URI target(Endpoint endpoint, URI merged) {
+        String path = merged.getRawPath();
+        String query = merged.getRawQuery();
+        int length = endpoint.baseUrl().length()
+                + (path == null ? 1 : path.length())
+                + (query == null ? 0 : query.length() + 1);
+        StringBuilder url = new StringBuilder(length).append(endpoint.baseUrl());
+        url.append(path == null || path.isEmpty() ? "/" : path);
+        if (query != null) {
+            url.append('?').append(query);
+        }
+        return URI.create(url.toString());
+    }
+
+    private static Mono<Void> noReadyEndpoints(ServerHttpResponse response, String upstream) {
+        response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+        response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+        byte[] body = ("upstream '" + upstream + "' has no ready endpoints\n").getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,121 @@
+package io.meshgate.app.admin;
+
+import io.meshgate.app.reload.ConfigReloader;
+import io.meshgate.app.reload.ReloadStatus;
+import io.meshgate.app.routing.ActiveRoutes;
+import io.meshgate.app.routing.FilterSpecCompiler;
+import io.meshgate.app.routing.RouteTable;
+import io.meshgate.config.Route;
+import io.meshgate.config.RouteConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * {@code /actuator/meshgate} on the management port: the active configuration (version, load time,
+ * files, routes, upstreams with their current endpoints) and the last rejected reload with every
+ * error, so "why is my change not live?" has an answer.
+ */
+@Endpoint(id = "meshgate")
+public final class MeshgateEndpoint {
+
+    private final ActiveRoutes active;
+    private final ConfigReloader reloader;
+    private final FilterSpecCompiler filters;
+
+    public MeshgateEndpoint(ActiveRoutes active, ConfigReloader reloader, FilterSpecCompiler filters) {
+        this.active = active;
+        this.reloader = reloader;
+        this.filters = filters;
+    }
+
+    @ReadOperation
+    public Map<String, Object> status() {
+        RouteTable table = active.current();
+        RouteConfig config = table.source();
+        Map<String, Object> status = new LinkedHashMap<>();
+        Map<String, Object> activeView = new LinkedHashMap<>();
+        activeView.put("version", table.version());
+        activeView.put("loadedAt", table.loadedAt().toString());
+        activeView.put("source", reloader.source().toString());
+        activeView.put("files", config.files());
+        activeView.put(
+                "routes", config.routes().stream().map(MeshgateEndpoint::route).toList());
+        Map<String, Object> upstreams = new LinkedHashMap<>();
+        table.upstreams()
+                .forEach((name, pool) -> upstreams.put(
+                        name,
+                        Map.of(
+                                "endpoints",
+                                pool.endpointSet().endpoints().stream()
+                                        .map(io.meshgate.balance.Endpoint::address)
+                                        .toList())));
+        activeView.put("upstreams", upstreams);
+        status.put("active", activeView);
+        Map<String, Object> reloads = new LinkedHashMap<>();
+        reloads.put("applied", reloader.appliedCount());
+        reloads.put("rejected", reloader.rejectedCount());
+        reloads.put("lastSucceeded", reloader.lastSucceeded());
+        ReloadStatus rejection = reloader.lastRejection();
+        if (rejection != null) {
+            reloads.put(
+                    "lastRejected",
+                    Map.of(
+                            "at", rejection.at().toString(),
+                            "errors",
+                                    rejection.errors().stream()
+                                            .map(Object::toString)
+                                            .toList()));
+        }
+        status.put("reloads", reloads);
+        status.put("filters", filters.names());
+        return status;
+    }
+
+    private static Map<String, Object> route(Route route) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", route.id());
+        view.put("location", route.location().toString());
+        Map<String, Object> match = new LinkedHashMap<>();
+        if (!route.match().hosts().isEmpty()) {
+            match.put("hosts", route.match().hosts());
+        }
+        if (!route.match().paths().isEmpty()) {
+            match.put("paths", route.match().paths());
+        }
+        if (!route.match().methods().isEmpty()) {
+            match.put("methods", route.match().methods().stream().sorted().toList());
+        }
+        if (!route.match().headers().isEmpty()) {
+            match.put(
+                    "headers",
+                    route.match().headers().stream()
+                            .map(h -> h.name() + " " + h.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                                    + h.value())
+                            .toList());
+        }
+        if (!route.match().queryParams().isEmpty()) {
+            match.put(
+                    "query",
+                    route.match().queryParams().stream()
+                            .map(q -> q.name() + " " + q.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                                    + q.value())
+                            .toList());
+        }
+        view.put("match", match);
+        view.put(
+                "backends",
+                route.backends().stream()
+                        .map(b -> Map.of("upstream", b.upstream(), "weight", b.weight()))
+                        .toList());
+        view.put("timeout", humanDuration(route.timeout()));
+        view.put("filters", route.filters().stream().map(f -> f.text()).toList());
+        return view;
+    }
+
+    private static String humanDuration(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+}

@@ -1,0 +1,125 @@
+package io.meshgate.app.routing;
+
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
+
+import io.meshgate.balance.Endpoint;
+import io.meshgate.balance.RoundRobinBalancer;
+import io.meshgate.balance.StaticEndpointSet;
+import io.meshgate.balance.UpstreamPool;
+import io.meshgate.config.Backend;
+import io.meshgate.config.ConfigError;
+import io.meshgate.config.ConfigException;
+import io.meshgate.config.FilterSpec;
+import io.meshgate.config.Route;
+import io.meshgate.config.RouteConfig;
+import io.meshgate.config.StaticEndpoints;
+import io.meshgate.config.Upstream;
+import io.meshgate.match.RequestMatcher;
+import io.meshgate.route.UpstreamRoutingFilter;
+import io.meshgate.split.WeightedSplit;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.cloud.gateway.filter.FilterDefinition;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Compiles a validated {@link RouteConfig} into a {@link RouteTable}: matchers, filters, weight
+ * tables and upstream pools are all built here, once per configuration, so the request path only
+ * reads them. Any error (a bad path pattern, an unknown filter) rejects the whole configuration.
+ */
+public final class RouteCompiler {
+
+    /** Route URIs use this scheme; {@link UpstreamRoutingFilter} replaces it with an endpoint. */
+    static final String ROUTE_URI_SCHEME = "meshgate";
+
+    private final FilterSpecCompiler filters;
+    private final List<FilterDefinition> defaultFilters;
+    private final Clock clock;
+
+    public RouteCompiler(FilterSpecCompiler filters, List<FilterDefinition> defaultFilters, Clock clock) {
+        this.filters = filters;
+        this.defaultFilters = List.copyOf(defaultFilters);
+        this.clock = clock;
+    }
+
+    public RouteTable compile(RouteConfig config) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        Map<String, UpstreamPool> pools = new LinkedHashMap<>();
+        config.upstreams().values().forEach(upstream -> pools.put(upstream.name(), pool(upstream)));
+        List<CompiledRoute> routes = new ArrayList<>();
+        for (int index = 0; index < config.routes().size(); index++) {
+            Route route = config.routes().get(index);
+            try {
+                routes.add(compile(route, index, pools, errors));
+            } catch (ConfigException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return new RouteTable(config, clock.instant(), routes, pools);
+    }
+
+    private CompiledRoute compile(Route route, int index, Map<String, UpstreamPool> pools, List<ConfigError> errors)
+            throws ConfigException {
+        RequestMatcher matcher = RequestMatcher.compile(route.match());
+        List<GatewayFilter> chain = new ArrayList<>();
+        int position = 0;
+        for (FilterDefinition definition : defaultFilters) {
+            // Default filters come from application.yaml, so they have no route-file location.
+            FilterSpec spec = new FilterSpec(
+                    definition.getName() + "="
+                            + String.join(",", definition.getArgs().values()),
+                    io.meshgate.config.SourceLocation.unknown("spring.cloud.gateway.server.webflux.default-filters"));
+            add(chain, ++position, filters.compile(route.id(), spec), errors);
+        }
+        for (FilterSpec spec : route.filters()) {
+            add(chain, ++position, filters.compile(route.id(), spec), errors);
+        }
+        WeightedSplit<UpstreamPool> backends =
+                WeightedSplit.of(route.backends(), backend -> pools.get(backend.upstream()), Backend::weight);
+        chain.add(new UpstreamRoutingFilter(backends));
+        AnnotationAwareOrderComparator.sort(chain);
+        org.springframework.cloud.gateway.route.Route compiled = org.springframework.cloud.gateway.route.Route.async()
+                .id(route.id())
+                .uri(URI.create(ROUTE_URI_SCHEME + "://" + route.id()))
+                .order(index)
+                .asyncPredicate(exchange -> Mono.just(matcher.matches(exchange.getRequest())))
+                .replaceFilters(chain)
+                .metadata(RESPONSE_TIMEOUT_ATTR, route.timeout().toMillis())
+                .build();
+        return new CompiledRoute(matcher, compiled);
+    }
+
+    private static void add(
+            List<GatewayFilter> chain, int position, FilterSpecCompiler.Result result, List<ConfigError> errors) {
+        if (result.error() != null) {
+            errors.add(result.error());
+        } else if (result.filter() instanceof Ordered) {
+            chain.add(result.filter());
+        } else {
+            chain.add(new OrderedGatewayFilter(result.filter(), position));
+        }
+    }
+
+    private static UpstreamPool pool(Upstream upstream) {
+        if (upstream.source() instanceof StaticEndpoints list) {
+            List<Endpoint> endpoints = list.endpoints().stream()
+                    .map(e -> Endpoint.of(e.host(), e.port(), e.weight()))
+                    .toList();
+            return new UpstreamPool(upstream.name(), new StaticEndpointSet(endpoints), new RoundRobinBalancer());
+        }
+        // Kubernetes discovery resolves these (issue 4); until then such an upstream has no endpoints
+        // and its routes answer 503 naming it.
+        return new UpstreamPool(upstream.name(), List::of, new RoundRobinBalancer());
+    }
+}

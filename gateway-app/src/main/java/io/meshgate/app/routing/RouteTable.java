@@ -1,0 +1,59 @@
+package io.meshgate.app.routing;
+
+import io.meshgate.balance.UpstreamPool;
+import io.meshgate.config.RouteConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+/**
+ * One configuration compiled for traffic: routes in match order with their matchers, and the
+ * upstream pools they send to. Immutable; a reload builds a new table and swaps it in whole, while
+ * requests already routed keep the route they were given.
+ */
+public final class RouteTable {
+
+    private final RouteConfig source;
+    private final Instant loadedAt;
+    private final CompiledRoute[] routes;
+    private final Map<String, UpstreamPool> upstreams;
+
+    RouteTable(RouteConfig source, Instant loadedAt, List<CompiledRoute> routes, Map<String, UpstreamPool> upstreams) {
+        this.source = source;
+        this.loadedAt = loadedAt;
+        this.routes = routes.toArray(CompiledRoute[]::new);
+        this.upstreams = Map.copyOf(upstreams);
+    }
+
+    /** The first route whose match the request satisfies, or null. */
+    public Route match(ServerHttpRequest request) {
+        for (CompiledRoute candidate : routes) {
+            if (candidate.matcher().matches(request)) {
+                return candidate.route();
+            }
+        }
+        return null;
+    }
+
+    public RouteConfig source() {
+        return source;
+    }
+
+    public String version() {
+        return source.version();
+    }
+
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    public List<Route> routes() {
+        return java.util.Arrays.stream(routes).map(CompiledRoute::route).toList();
+    }
+
+    public Map<String, UpstreamPool> upstreams() {
+        return upstreams;
+    }
+}

@@ -1,0 +1,43 @@
+package io.meshgate.app.routing;
+
+import java.time.Clock;
+import java.util.List;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.support.ConfigurationService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** Wires meshgate's route table into Spring Cloud Gateway. */
+@Configuration(proxyBeanMethods = false)
+public class RoutingConfiguration {
+
+    @Bean
+    ActiveRoutes activeRoutes() {
+        return new ActiveRoutes();
+    }
+
+    @Bean
+    FilterSpecCompiler filterSpecCompiler(
+            List<GatewayFilterFactory<?>> factories, ConfigurationService configurationService) {
+        return new FilterSpecCompiler(factories, configurationService);
+    }
+
+    @Bean
+    RouteCompiler routeCompiler(FilterSpecCompiler filters, GatewayProperties gateway) {
+        return new RouteCompiler(filters, gateway.getDefaultFilters(), Clock.systemUTC());
+    }
+
+    /** Replaces Spring Cloud Gateway's handler mapping, which backs off when one exists. */
+    @Bean
+    MeshgateHandlerMapping routePredicateHandlerMapping(
+            FilteringWebHandler webHandler,
+            ActiveRoutes active,
+            GlobalCorsProperties globalCorsProperties,
+            Environment environment) {
+        return new MeshgateHandlerMapping(webHandler, active, globalCorsProperties, environment);
+    }
+}

@@ -1,0 +1,4 @@
+package io.meshgate.config;
+
+/** Where an upstream's endpoints come from. */
+public sealed interface UpstreamSource permits StaticEndpoints, KubernetesService {}
