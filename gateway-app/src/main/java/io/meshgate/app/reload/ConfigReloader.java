@@ -58,6 +58,7 @@ public final class ConfigReloader implements SmartLifecycle {
         // The first load has no last good configuration to fall back on: fail the start.
         RouteTable first = compiler.compile(RouteConfigLoader.load(source));
         active.activate(first);
+        compiler.activated(first);
         log.info(
                 "Serving route configuration {} from {}: {} routes, {} upstreams",
                 first.version(),
@@ -84,6 +85,7 @@ public final class ConfigReloader implements SmartLifecycle {
             }
             RouteTable next = compiler.compile(config);
             active.activate(next);
+            compiler.activated(next);
             lastSucceeded = true;
             applied.increment();
             log.info(

@@ -10,10 +10,12 @@ import io.meshgate.config.Backend;
 import io.meshgate.config.ConfigError;
 import io.meshgate.config.ConfigException;
 import io.meshgate.config.FilterSpec;
+import io.meshgate.config.KubernetesService;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
 import io.meshgate.config.StaticEndpoints;
 import io.meshgate.config.Upstream;
+import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.match.RequestMatcher;
 import io.meshgate.route.UpstreamRoutingFilter;
 import io.meshgate.split.WeightedSplit;
@@ -42,12 +44,23 @@ public final class RouteCompiler {
 
     private final FilterSpecCompiler filters;
     private final List<FilterDefinition> defaultFilters;
+    private final ServiceDiscovery discovery;
     private final Clock clock;
 
-    public RouteCompiler(FilterSpecCompiler filters, List<FilterDefinition> defaultFilters, Clock clock) {
+    public RouteCompiler(
+            FilterSpecCompiler filters,
+            List<FilterDefinition> defaultFilters,
+            ServiceDiscovery discovery,
+            Clock clock) {
         this.filters = filters;
         this.defaultFilters = List.copyOf(defaultFilters);
+        this.discovery = discovery;
         this.clock = clock;
+    }
+
+    /** Tells discovery which services the now active configuration uses, so others stop being watched. */
+    public void activated(RouteTable table) {
+        discovery.retain(services(table.source()));
     }
 
     public RouteTable compile(RouteConfig config) throws ConfigException {
@@ -111,15 +124,23 @@ public final class RouteCompiler {
         }
     }
 
-    private static UpstreamPool pool(Upstream upstream) {
+    private UpstreamPool pool(Upstream upstream) {
         if (upstream.source() instanceof StaticEndpoints list) {
             List<Endpoint> endpoints = list.endpoints().stream()
                     .map(e -> Endpoint.of(e.host(), e.port(), e.weight()))
                     .toList();
             return new UpstreamPool(upstream.name(), new StaticEndpointSet(endpoints), new RoundRobinBalancer());
         }
-        // Kubernetes discovery resolves these (issue 4); until then such an upstream has no endpoints
-        // and its routes answer 503 naming it.
-        return new UpstreamPool(upstream.name(), List::of, new RoundRobinBalancer());
+        KubernetesService service = (KubernetesService) upstream.source();
+        return new UpstreamPool(upstream.name(), discovery.endpoints(service), new RoundRobinBalancer());
+    }
+
+    /** The Kubernetes Services a configuration references, for {@link ServiceDiscovery#retain}. */
+    static List<KubernetesService> services(RouteConfig config) {
+        return config.upstreams().values().stream()
+                .map(Upstream::source)
+                .filter(KubernetesService.class::isInstance)
+                .map(KubernetesService.class::cast)
+                .toList();
     }
 }

@@ -1,7 +1,9 @@
 package io.meshgate.app.routing;
 
+import io.meshgate.discovery.ServiceDiscovery;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
@@ -27,8 +29,13 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    RouteCompiler routeCompiler(FilterSpecCompiler filters, GatewayProperties gateway) {
-        return new RouteCompiler(filters, gateway.getDefaultFilters(), Clock.systemUTC());
+    RouteCompiler routeCompiler(
+            FilterSpecCompiler filters, GatewayProperties gateway, ObjectProvider<ServiceDiscovery> discovery) {
+        return new RouteCompiler(
+                filters,
+                gateway.getDefaultFilters(),
+                discovery.getIfAvailable(() -> ServiceDiscovery.NONE),
+                Clock.systemUTC());
     }
 
     /** Replaces Spring Cloud Gateway's handler mapping, which backs off when one exists. */
