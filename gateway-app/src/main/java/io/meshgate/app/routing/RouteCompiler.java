@@ -17,14 +17,18 @@ import io.meshgate.config.StaticEndpoints;
 import io.meshgate.config.Upstream;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.match.RequestMatcher;
+import io.meshgate.metrics.RouteMeters;
+import io.meshgate.metrics.RouteMetricsFilter;
 import io.meshgate.route.UpstreamRoutingFilter;
 import io.meshgate.split.WeightedSplit;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
@@ -45,16 +49,19 @@ public final class RouteCompiler {
     private final FilterSpecCompiler filters;
     private final List<FilterDefinition> defaultFilters;
     private final ServiceDiscovery discovery;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     public RouteCompiler(
             FilterSpecCompiler filters,
             List<FilterDefinition> defaultFilters,
             ServiceDiscovery discovery,
+            MeterRegistry meters,
             Clock clock) {
         this.filters = filters;
         this.defaultFilters = List.copyOf(defaultFilters);
         this.discovery = discovery;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -109,6 +116,8 @@ public final class RouteCompiler {
                 .asyncPredicate(exchange -> Mono.just(matcher.matches(exchange.getRequest())))
                 .replaceFilters(chain)
                 .metadata(RESPONSE_TIMEOUT_ATTR, route.timeout().toMillis())
+                .metadata(RouteMetricsFilter.METERS_KEY, new RouteMeters(meters, route.id()))
+                .metadata(MeshgateFilteringWebHandler.CHAIN_KEY, new AtomicReference<List<GatewayFilter>>())
                 .build();
         return new CompiledRoute(matcher, compiled);
     }

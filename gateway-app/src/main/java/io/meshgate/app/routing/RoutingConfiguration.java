@@ -1,11 +1,14 @@
 package io.meshgate.app.routing;
 
 import io.meshgate.discovery.ServiceDiscovery;
+import io.meshgate.metrics.RouteMetricsFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.support.ConfigurationService;
@@ -30,12 +33,27 @@ public class RoutingConfiguration {
 
     @Bean
     RouteCompiler routeCompiler(
-            FilterSpecCompiler filters, GatewayProperties gateway, ObjectProvider<ServiceDiscovery> discovery) {
+            FilterSpecCompiler filters,
+            GatewayProperties gateway,
+            ObjectProvider<ServiceDiscovery> discovery,
+            MeterRegistry meters) {
         return new RouteCompiler(
                 filters,
                 gateway.getDefaultFilters(),
                 discovery.getIfAvailable(() -> ServiceDiscovery.NONE),
+                meters,
                 Clock.systemUTC());
+    }
+
+    /** Replaces Spring Cloud Gateway's filter runner (which backs off when one exists). */
+    @Bean
+    MeshgateFilteringWebHandler filteringWebHandler(List<GlobalFilter> globalFilters) {
+        return new MeshgateFilteringWebHandler(globalFilters);
+    }
+
+    @Bean
+    RouteMetricsFilter routeMetricsFilter() {
+        return new RouteMetricsFilter();
     }
 
     /** Replaces Spring Cloud Gateway's handler mapping, which backs off when one exists. */
