@@ -2,6 +2,7 @@ package io.meshgate.app.routing;
 
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 
+import io.meshgate.app.proxy.DirectRoute;
 import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.RoundRobinBalancer;
 import io.meshgate.balance.StaticEndpointSet;
@@ -109,6 +110,7 @@ public final class RouteCompiler {
                 WeightedSplit.of(route.backends(), backend -> pools.get(backend.upstream()), Backend::weight);
         chain.add(new UpstreamRoutingFilter(backends));
         AnnotationAwareOrderComparator.sort(chain);
+        RouteMeters routeMeters = new RouteMeters(meters, route.id());
         org.springframework.cloud.gateway.route.Route compiled = org.springframework.cloud.gateway.route.Route.async()
                 .id(route.id())
                 .uri(URI.create(ROUTE_URI_SCHEME + "://" + route.id()))
@@ -116,10 +118,13 @@ public final class RouteCompiler {
                 .asyncPredicate(exchange -> Mono.just(matcher.matches(exchange.getRequest())))
                 .replaceFilters(chain)
                 .metadata(RESPONSE_TIMEOUT_ATTR, route.timeout().toMillis())
-                .metadata(RouteMetricsFilter.METERS_KEY, new RouteMeters(meters, route.id()))
+                .metadata(RouteMetricsFilter.METERS_KEY, routeMeters)
                 .metadata(MeshgateFilteringWebHandler.CHAIN_KEY, new AtomicReference<List<GatewayFilter>>())
                 .build();
-        return new CompiledRoute(matcher, compiled);
+        // Filters need Spring Cloud Gateway's exchange; a route without any takes the direct proxy.
+        DirectRoute direct =
+                chain.size() == 1 ? new DirectRoute(route.id(), backends, route.timeout(), routeMeters) : null;
+        return new CompiledRoute(matcher, compiled, direct);
     }
 
     private static void add(

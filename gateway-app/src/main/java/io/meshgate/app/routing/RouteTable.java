@@ -1,5 +1,6 @@
 package io.meshgate.app.routing;
 
+import io.meshgate.app.proxy.DirectRoute;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.RouteConfig;
 import java.time.Instant;
@@ -29,9 +30,20 @@ public final class RouteTable {
 
     /** The first route whose match the request satisfies, or null. */
     public Route match(ServerHttpRequest request) {
+        CompiledRoute matched = first(request);
+        return matched == null ? null : matched.route();
+    }
+
+    /** The direct-proxy form of the request's route, or null if it has none or no route matches. */
+    public DirectRoute directRoute(ServerHttpRequest request) {
+        CompiledRoute matched = first(request);
+        return matched == null ? null : matched.direct();
+    }
+
+    private CompiledRoute first(ServerHttpRequest request) {
         for (CompiledRoute candidate : routes) {
             if (candidate.matcher().matches(request)) {
-                return candidate.route();
+                return candidate;
             }
         }
         return null;

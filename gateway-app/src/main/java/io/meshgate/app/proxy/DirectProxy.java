@@ -1,0 +1,117 @@
+package io.meshgate.app.proxy;
+
+import io.meshgate.balance.Endpoint;
+import io.meshgate.balance.UpstreamPool;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Proxies a request of a filter-less route straight from Reactor Netty's server to its client: the
+ * request's headers are copied once into the upstream request, the response's once into the
+ * client's, bodies stream through without copies. This skips Spring WebFlux's exchange and Spring
+ * Cloud Gateway's filter chain, which cost about half of the request path's CPU, while keeping
+ * meshgate's behaviour: weighted backends, the upstream's balancer, the route timeout (504), a 503
+ * naming an upstream without endpoints or a refused connection, per-route metrics.
+ */
+public final class DirectProxy {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectProxy.class);
+
+    private final HttpClient client;
+
+    public DirectProxy(HttpClient client) {
+        this.client = client;
+    }
+
+    public Mono<Void> proxy(DirectRoute route, HttpServerRequest request, HttpServerResponse response) {
+        long start = System.nanoTime();
+        UpstreamPool upstream = route.backends().pick();
+        Endpoint endpoint = upstream.pick();
+        if (endpoint == null) {
+            route.meters().record(503, System.nanoTime() - start);
+            return plain(
+                    response,
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "upstream '" + upstream.name() + "' has no ready endpoints\n");
+        }
+        return client.request(request.method())
+                .uri(endpoint.baseUrl() + request.uri())
+                .send((upstreamRequest, outbound) -> {
+                    // Netty's read timeout on the upstream connection, scheduled on its event loop: the
+                    // upstream must start answering, and keep answering, within the route timeout.
+                    upstreamRequest.responseTimeout(route.timeout());
+                    upstreamRequest.headers(request.requestHeaders());
+                    io.netty.handler.codec.http.HttpHeaders headers = upstreamRequest.requestHeaders();
+                    HopByHopHeaders.remove(headers);
+                    // Host names the endpoint, as Spring Cloud Gateway sends it by default.
+                    headers.set(HttpHeaderNames.HOST, endpoint.address());
+                    return outbound.send(request.receive().retain());
+                })
+                .response((upstreamResponse, body) -> {
+                    response.status(upstreamResponse.status());
+                    io.netty.handler.codec.http.HttpHeaders headers = response.responseHeaders();
+                    headers.set(upstreamResponse.responseHeaders());
+                    HopByHopHeaders.remove(headers);
+                    return response.send(body.retain()).then(Mono.fromRunnable(() -> route.meters()
+                            .record(upstreamResponse.status().code(), System.nanoTime() - start)));
+                })
+                .then()
+                .onErrorResume(error -> failed(route, upstream, endpoint, response, error, start));
+    }
+
+    private static Mono<Void> failed(
+            DirectRoute route,
+            UpstreamPool upstream,
+            Endpoint endpoint,
+            HttpServerResponse response,
+            Throwable error,
+            long start) {
+        HttpResponseStatus status;
+        String reason;
+        if (error instanceof ReadTimeoutException || error instanceof TimeoutException) {
+            status = HttpResponseStatus.GATEWAY_TIMEOUT;
+            reason = "no response within the route timeout " + route.timeout().toMillis() + "ms";
+        } else if (error instanceof ConnectException || error instanceof ConnectTimeoutException) {
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+            reason = "cannot connect: " + error.getMessage();
+        } else {
+            status = HttpResponseStatus.BAD_GATEWAY;
+            reason = "upstream failed: " + error;
+        }
+        route.meters().record(status.code(), System.nanoTime() - start);
+        if (response.hasSentHeaders()) {
+            // The response is under way: all that is left is to cut it short, which the client sees.
+            log.debug(
+                    "Route {} upstream {} endpoint {} failed mid-response: {}",
+                    route.id(),
+                    upstream.name(),
+                    endpoint.address(),
+                    error.toString());
+            return Mono.error(error);
+        }
+        return plain(
+                response,
+                status,
+                "upstream '" + upstream.name() + "' endpoint " + endpoint.address() + ": " + reason + "\n");
+    }
+
+    private static Mono<Void> plain(HttpServerResponse response, HttpResponseStatus status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return response.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length))
+                .sendByteArray(Mono.just(bytes))
+                .then();
+    }
+}

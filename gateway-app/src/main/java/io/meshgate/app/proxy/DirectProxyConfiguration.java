@@ -1,0 +1,40 @@
+package io.meshgate.app.proxy;
+
+import io.meshgate.app.routing.ActiveRoutes;
+import java.util.Set;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves only the traffic port: the
+ * ports are learnt as the servers start, and the management server's are left out.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DirectProxyConfiguration {
+
+    private final Set<Integer> trafficPorts = DirectProxyHandler.newPortSet();
+
+    @Bean
+    DirectProxy directProxy(HttpClient gatewayHttpClient) {
+        return new DirectProxy(gatewayHttpClient);
+    }
+
+    @Bean
+    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy) {
+        return builder ->
+                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts));
+    }
+
+    @Bean
+    ApplicationListener<WebServerInitializedEvent> trafficPortListener() {
+        return event -> {
+            if (event.getApplicationContext().getServerNamespace() == null) {
+                trafficPorts.add(event.getWebServer().getPort());
+            }
+        };
+    }
+}
