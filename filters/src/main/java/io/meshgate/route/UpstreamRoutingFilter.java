@@ -31,9 +31,15 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
     public static final String ENDPOINT_ATTR = "meshgate.endpoint";
 
     private final WeightedSplit<UpstreamPool> backends;
+    private final long timeoutMillis;
 
-    public UpstreamRoutingFilter(WeightedSplit<UpstreamPool> backends) {
+    /**
+     * @param backends the route's weighted upstreams
+     * @param timeoutMillis the route timeout, named in the 504 body
+     */
+    public UpstreamRoutingFilter(WeightedSplit<UpstreamPool> backends, long timeoutMillis) {
         this.backends = backends;
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -52,7 +58,16 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
         exchange.getAttributes().put(ENDPOINT_ATTR, endpoint);
         URI merged = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
         exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(endpoint, merged));
-        return chain.filter(exchange);
+        return chain.filter(exchange).onErrorResume(error -> failed(exchange, upstream, endpoint, error));
+    }
+
+    private Mono<Void> failed(ServerWebExchange exchange, UpstreamPool upstream, Endpoint endpoint, Throwable error) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(error);
+        }
+        UpstreamFailure failure = UpstreamFailure.of(error, timeoutMillis);
+        return plain(response, failure.status(), failure.body(upstream.name(), endpoint.address()));
     }
 
     /** The endpoint's base URL plus the request's raw (still encoded) path and query. */
@@ -71,9 +86,13 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
     }
 
     private static Mono<Void> noReadyEndpoints(ServerHttpResponse response, String upstream) {
-        response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+        return plain(response, HttpStatus.SERVICE_UNAVAILABLE, "upstream '" + upstream + "' has no ready endpoints\n");
+    }
+
+    private static Mono<Void> plain(ServerHttpResponse response, HttpStatus status, String text) {
+        response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-        byte[] body = ("upstream '" + upstream + "' has no ready endpoints\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }

@@ -28,6 +28,15 @@ class DirectProxyIT {
                       - id: dead
                         match: { path: /dead/** }
                         upstream: dead
+                      - id: dead-filtered
+                        match: { path: /dead-filtered/** }
+                        upstream: dead
+                        filters: [ "StripPrefix=1" ]
+                      - id: slow-filtered
+                        match: { path: /slow-filtered/** }
+                        upstream: a
+                        timeout: 200ms
+                        filters: [ "StripPrefix=1" ]
                       - id: filtered
                         match: { path: /filtered/** }
                         upstream: a
@@ -110,6 +119,32 @@ class DirectProxyIT {
                 .expectBody(String.class)
                 .value(text -> assertThat(text)
                         .startsWith("upstream 'dead' endpoint 127.0.0.1:" + CLOSED_PORT + ": cannot connect"));
+    }
+
+    @Test
+    void bothPathsAnswerUpstreamFailuresAlike() {
+        for (String path : new String[] {"/dead/x", "/dead-filtered/x"}) {
+            gateway.client()
+                    .get()
+                    .uri(path)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectBody(String.class)
+                    .value(text -> assertThat(text)
+                            .as(path)
+                            .startsWith("upstream 'dead' endpoint 127.0.0.1:" + CLOSED_PORT + ": cannot connect"));
+        }
+        gateway.client()
+                .get()
+                .uri("/slow-filtered/x")
+                .header("x-echo-delay-ms", "3000")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+                .expectBody(String.class)
+                .isEqualTo("upstream 'a' endpoint " + gateway.upstream("a").address()
+                        + ": no response within the route timeout 200ms\n");
     }
 
     @Test

@@ -171,8 +171,13 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     /** The admin view {@code /actuator/meshgate}. */
     public JsonNode status() {
+        return adminJson("/actuator/meshgate");
+    }
+
+    /** A JSON document from the management port, such as an actuator endpoint. */
+    public JsonNode adminJson(String path) {
         byte[] body = admin().get()
-                .uri("/actuator/meshgate")
+                .uri(path)
                 .exchange()
                 .expectStatus()
                 .isOk()

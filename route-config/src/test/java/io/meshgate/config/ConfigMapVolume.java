@@ -12,7 +12,7 @@ import java.util.Map;
  * it, each visible file links through {@code ..data}, and an update writes a new timestamped
  * directory, points a {@code ..data_tmp} link at it and renames that over {@code ..data}.
  */
-final class ConfigMapVolume {
+public final class ConfigMapVolume {
 
     private final Path directory;
     private int generation;
@@ -23,7 +23,7 @@ final class ConfigMapVolume {
     }
 
     /** Creates the volume in {@code directory} with the given files (name to content). */
-    static ConfigMapVolume create(Path directory, Map<String, String> files) throws IOException {
+    public static ConfigMapVolume create(Path directory, Map<String, String> files) throws IOException {
         ConfigMapVolume volume = new ConfigMapVolume(directory);
         Path data = volume.writeGeneration(files);
         Files.createSymbolicLink(directory.resolve("..data"), data.getFileName());
@@ -35,7 +35,7 @@ final class ConfigMapVolume {
     }
 
     /** Replaces the content of the existing files, atomically for readers, as the kubelet does. */
-    void update(Map<String, String> files) throws IOException {
+    public void update(Map<String, String> files) throws IOException {
         Path previous = current;
         Path data = writeGeneration(files);
         Path tmp = directory.resolve("..data_tmp");
@@ -48,7 +48,7 @@ final class ConfigMapVolume {
         Files.delete(previous);
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 

@@ -2,13 +2,10 @@ package io.meshgate.app.proxy;
 
 import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.UpstreamPool;
-import io.netty.channel.ConnectTimeoutException;
+import io.meshgate.route.UpstreamFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.ReadTimeoutException;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -77,19 +74,8 @@ public final class DirectProxy {
             HttpServerResponse response,
             Throwable error,
             long start) {
-        HttpResponseStatus status;
-        String reason;
-        if (error instanceof ReadTimeoutException || error instanceof TimeoutException) {
-            status = HttpResponseStatus.GATEWAY_TIMEOUT;
-            reason = "no response within the route timeout " + route.timeout().toMillis() + "ms";
-        } else if (error instanceof ConnectException || error instanceof ConnectTimeoutException) {
-            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
-            reason = "cannot connect: " + error.getMessage();
-        } else {
-            status = HttpResponseStatus.BAD_GATEWAY;
-            reason = "upstream failed: " + error;
-        }
-        route.meters().record(status.code(), System.nanoTime() - start);
+        UpstreamFailure failure = UpstreamFailure.of(error, route.timeout().toMillis());
+        route.meters().record(failure.status().value(), System.nanoTime() - start);
         if (response.hasSentHeaders()) {
             // The response is under way: all that is left is to cut it short, which the client sees.
             log.debug(
@@ -102,8 +88,8 @@ public final class DirectProxy {
         }
         return plain(
                 response,
-                status,
-                "upstream '" + upstream.name() + "' endpoint " + endpoint.address() + ": " + reason + "\n");
+                HttpResponseStatus.valueOf(failure.status().value()),
+                failure.body(upstream.name(), endpoint.address()));
     }
 
     private static Mono<Void> plain(HttpServerResponse response, HttpResponseStatus status, String body) {

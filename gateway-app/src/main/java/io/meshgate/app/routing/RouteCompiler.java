@@ -108,7 +108,7 @@ public final class RouteCompiler {
         }
         WeightedSplit<UpstreamPool> backends =
                 WeightedSplit.of(route.backends(), backend -> pools.get(backend.upstream()), Backend::weight);
-        chain.add(new UpstreamRoutingFilter(backends));
+        chain.add(new UpstreamRoutingFilter(backends, route.timeout().toMillis()));
         AnnotationAwareOrderComparator.sort(chain);
         RouteMeters routeMeters = new RouteMeters(meters, route.id());
         org.springframework.cloud.gateway.route.Route compiled = org.springframework.cloud.gateway.route.Route.async()

@@ -17,12 +17,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The API server goes away and comes back while the gateway serves a Kubernetes upstream. */
 class ApiServerOutageIT {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @RegisterExtension
     @Order(1)
@@ -41,16 +38,7 @@ class ApiServerOutageIT {
                     """));
 
     private static JsonNode orders() {
-        byte[] body = gateway.admin()
-                .get()
-                .uri("/actuator/meshgatediscovery")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody();
-        return JSON.readTree(body).path("services").get(0);
+        return gateway.adminJson("/actuator/meshgatediscovery").path("services").get(0);
     }
 
     private static void scale(String... ips) {

@@ -31,15 +31,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Kubernetes upstreams through a running gateway: the fabric8 mock API server (CRUD) plays the
  * cluster, echo servers on 127.0.0.x play the pods, and changes to EndpointSlices must steer traffic.
  */
 class KubernetesDiscoveryIT {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @RegisterExtension
     @Order(1)
@@ -127,16 +124,7 @@ class KubernetesDiscoveryIT {
     }
 
     private static JsonNode discoveryStatus() {
-        byte[] body = gateway.admin()
-                .get()
-                .uri("/actuator/meshgatediscovery")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody();
-        return JSON.readTree(body);
+        return gateway.adminJson("/actuator/meshgatediscovery");
     }
 
     private static JsonNode watched(String namespace, String name) {

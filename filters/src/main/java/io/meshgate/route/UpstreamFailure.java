@@ -1,0 +1,38 @@
+package io.meshgate.route;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * How a failed upstream attempt is answered, the same on both request paths: a connection that
+ * could not be made is 503 (the request never reached the upstream), no response within the route
+ * timeout is 504, any other failure (a reset, a malformed response) is 502. The body names the
+ * upstream and the endpoint, so the 3 a.m. reader knows where to look.
+ *
+ * @param status the HTTP status the client gets
+ * @param reason one line for the body
+ */
+public record UpstreamFailure(HttpStatus status, String reason) {
+
+    public static UpstreamFailure of(Throwable error, long timeoutMillis) {
+        if (error instanceof ReadTimeoutException
+                || error instanceof TimeoutException
+                || error instanceof ResponseStatusException rse && rse.getStatusCode() == HttpStatus.GATEWAY_TIMEOUT) {
+            return new UpstreamFailure(
+                    HttpStatus.GATEWAY_TIMEOUT, "no response within the route timeout " + timeoutMillis + "ms");
+        }
+        if (error instanceof ConnectException || error instanceof ConnectTimeoutException) {
+            return new UpstreamFailure(HttpStatus.SERVICE_UNAVAILABLE, "cannot connect: " + error.getMessage());
+        }
+        return new UpstreamFailure(HttpStatus.BAD_GATEWAY, "upstream failed: " + error);
+    }
+
+    /** The response body: {@code upstream 'orders' endpoint 10.0.0.7:8080: cannot connect: ...}. */
+    public String body(String upstream, String endpoint) {
+        return "upstream '" + upstream + "' endpoint " + endpoint + ": " + reason + "\n";
+    }
+}
