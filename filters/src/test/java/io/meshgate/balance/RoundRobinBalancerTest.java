@@ -10,12 +10,15 @@ class RoundRobinBalancerTest {
 
     @Test
     void takesEndpointsInTurn() {
-        List<Endpoint> endpoints =
-                List.of(Endpoint.of("10.0.0.1", 80, 1), Endpoint.of("10.0.0.2", 80, 1), Endpoint.of("::1", 80, 1));
+        EndpointStats[] endpoints = {
+            EndpointStats.of(Endpoint.of("10.0.0.1", 80, 1), 0),
+            EndpointStats.of(Endpoint.of("10.0.0.2", 80, 1), 0),
+            EndpointStats.of(Endpoint.of("::1", 80, 1), 0)
+        };
         RoundRobinBalancer balancer = new RoundRobinBalancer();
         List<String> picked = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            picked.add(balancer.pick(endpoints).address());
+            picked.add(balancer.pick(endpoints, 0).address());
         }
         assertThat(picked)
                 .containsExactly("10.0.0.1:80", "10.0.0.2:80", "[::1]:80", "10.0.0.1:80", "10.0.0.2:80", "[::1]:80");
@@ -25,6 +28,7 @@ class RoundRobinBalancerTest {
     void poolWithoutEndpointsPicksNothingAndDrainedEndpointsAreSkipped() {
         UpstreamPool empty = new UpstreamPool("orders", List::of, new RoundRobinBalancer());
         assertThat(empty.pick()).isNull();
+        assertThat(empty.acquire()).isNull();
         UpstreamPool drained = new UpstreamPool(
                 "orders",
                 new StaticEndpointSet(List.of(Endpoint.of("10.0.0.1", 80, 0), Endpoint.of("10.0.0.2", 80, 1))),
