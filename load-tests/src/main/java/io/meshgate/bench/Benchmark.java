@@ -92,7 +92,7 @@ public final class Benchmark implements Callable<Integer> {
             names = "--warmup-slice",
             paramLabel = "TIME",
             converter = DurationConverter.class,
-            description = "Warm-up runs in slices until two in a row agree within 5 %% (default: 10s).")
+            description = "Warm-up runs in slices until three in a row agree within 5 %% (default: 10s).")
     Duration warmupSlice;
 
     @Option(names = "--warmup-connections", paramLabel = "N", description = "Connections during warm-up (default: 64).")

@@ -119,8 +119,8 @@ final class Report {
         out.printf("- gateway JVM flags (scg and meshgate alike): `%s`%n", String.join(" ", s.jvmOpts()));
         out.printf(
                 Locale.ROOT,
-                "- schedule (%s): warm-up per JVM target %s-%s s in %s s slices at %d connections (until two"
-                        + " slices agree within 5 %%); %s s settle per connection count; %d interleaved"
+                "- schedule (%s): warm-up per JVM target %s-%s s in %s s slices at %d connections (until three"
+                        + " slices in a row agree within 5 %%); %s s settle per connection count; %d interleaved"
                         + " round(s) of %s s; took %s%n",
                 s.profile(),
                 s.warmupMin().toSeconds(),

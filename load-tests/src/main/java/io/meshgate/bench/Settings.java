@@ -17,7 +17,7 @@ import java.util.List;
  * @param duration one measured run
  * @param warmupMax the longest warm-up of a JVM target
  * @param warmupMin the shortest warm-up of a JVM target before it may stop as stable
- * @param warmupSlice warm-up is run in slices of this length until two agree within 5 %
+ * @param warmupSlice warm-up is run in slices of this length until three in a row agree within 5 %
  * @param warmupConnections connections during warm-up
  * @param settle an unmeasured run per target before each connection count's rounds
  * @param resultsFile the Markdown file the results section is appended to
