@@ -1,6 +1,5 @@
 package io.meshgate.balance;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,18 +23,9 @@ public final class LeastRequestBalancer implements Balancer {
 
     @Override
     public EndpointStats pick(EndpointStats[] endpoints, long nowNanos) {
-        int size = endpoints.length;
-        if (size == 1) {
-            return endpoints[0];
-        }
-        RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-        int i = r.nextInt(size);
-        int j = r.nextInt(size - 1);
-        if (j >= i) {
-            j++;
-        }
-        EndpointStats a = endpoints[i];
-        EndpointStats b = endpoints[j];
-        return b.inFlight() < a.inFlight() ? b : a;
+        return TwoRandomChoices.pick(endpoints, random, FEWER_IN_FLIGHT);
     }
+
+    private static final TwoRandomChoices.Preference FEWER_IN_FLIGHT =
+            (candidate, other) -> candidate.inFlight() < other.inFlight();
 }

@@ -55,6 +55,7 @@ public final class PeakEwmaBalancer implements Balancer {
     private final double defaultRttNanos;
     private final double failurePenalty;
     private final RandomGenerator random;
+    private final TwoRandomChoices.Preference cheaper;
 
     /** The defaults, with each calling thread's {@link ThreadLocalRandom}. */
     public PeakEwmaBalancer() {
@@ -83,23 +84,12 @@ public final class PeakEwmaBalancer implements Balancer {
         this.defaultRttNanos = defaultRtt.toNanos();
         this.failurePenalty = failurePenalty;
         this.random = random;
+        this.cheaper = (candidate, other) -> EndpointStats.costsLess(candidate, other, decayNanos, defaultRttNanos);
     }
 
     @Override
     public EndpointStats pick(EndpointStats[] endpoints, long nowNanos) {
-        int size = endpoints.length;
-        if (size == 1) {
-            return endpoints[0];
-        }
-        RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-        int i = r.nextInt(size);
-        int j = r.nextInt(size - 1);
-        if (j >= i) {
-            j++;
-        }
-        EndpointStats a = endpoints[i];
-        EndpointStats b = endpoints[j];
-        return EndpointStats.costsLess(b, a, decayNanos, defaultRttNanos) ? b : a;
+        return TwoRandomChoices.pick(endpoints, random, cheaper);
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class RandomBalancer implements Balancer {
         if (size == 1) {
             return endpoints[0];
         }
-        RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
+        RandomGenerator r = TwoRandomChoices.orThreadLocal(random);
         return endpoints[r.nextInt(size)];
     }
 }

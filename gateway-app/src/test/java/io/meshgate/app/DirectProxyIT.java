@@ -161,17 +161,9 @@ class DirectProxyIT {
                 .exchange()
                 .expectStatus()
                 .isOk();
-        gateway.admin()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .value(text -> assertThat(text)
-                        .containsPattern("meshgate_route_requests_seconds_count\\{route=\"all\",status=\"2xx\"} [1-9]")
-                        .containsPattern(
-                                "meshgate_route_requests_seconds_count\\{route=\"filtered\",status=\"2xx\"} [1-9]")
-                        .contains("meshgate_route_requests_seconds_bucket{route=\"all\",status=\"2xx\",le=\"0.005\"}"));
+        assertThat(gateway.prometheus())
+                .containsPattern("meshgate_route_requests_seconds_count\\{route=\"all\",status=\"2xx\"} [1-9]")
+                .containsPattern("meshgate_route_requests_seconds_count\\{route=\"filtered\",status=\"2xx\"} [1-9]")
+                .contains("meshgate_route_requests_seconds_bucket{route=\"all\",status=\"2xx\",le=\"0.005\"}");
     }
 }

@@ -174,6 +174,18 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return adminJson("/actuator/meshgate");
     }
 
+    /** The Prometheus exposition of the management port's {@code /actuator/prometheus}. */
+    public String prometheus() {
+        return admin().get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
     /** A JSON document from the management port, such as an actuator endpoint. */
     public JsonNode adminJson(String path) {
         byte[] body = admin().get()

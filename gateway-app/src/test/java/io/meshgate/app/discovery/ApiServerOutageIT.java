@@ -119,14 +119,6 @@ class ApiServerOutageIT {
     }
 
     private static String prometheus() {
-        return gateway.admin()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        return gateway.prometheus();
     }
 }

@@ -339,15 +339,7 @@ class KubernetesDiscoveryIT {
         assertThat(orders.path("ports").path("http").get(0).path("address").asString())
                 .isEqualTo(ip(11) + ":" + cluster.podPort());
 
-        String prometheus = gateway.admin()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String prometheus = gateway.prometheus();
         assertThat(prometheus)
                 .contains("meshgate_discovery_endpoints{namespace=\"shop\",service=\"orders\",state=\"ready\"} 2.0")
                 .contains("meshgate_discovery_staleness_seconds{namespace=\"shop\",service=\"orders\"} 0.0")
