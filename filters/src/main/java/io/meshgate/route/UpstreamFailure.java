@@ -1,5 +1,6 @@
 package io.meshgate.route;
 
+import io.meshgate.balance.FailureKind;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
@@ -29,6 +30,15 @@ public record UpstreamFailure(HttpStatus status, String reason) {
             return new UpstreamFailure(HttpStatus.SERVICE_UNAVAILABLE, "cannot connect: " + error.getMessage());
         }
         return new UpstreamFailure(HttpStatus.BAD_GATEWAY, "upstream failed: " + error);
+    }
+
+    /** What the failure tells the upstream's balancer and outlier detection. */
+    public FailureKind kind() {
+        return switch (status) {
+            case GATEWAY_TIMEOUT -> FailureKind.TIMEOUT;
+            case SERVICE_UNAVAILABLE -> FailureKind.CONNECT;
+            default -> FailureKind.RESET;
+        };
     }
 
     /** The response body: {@code upstream 'orders' endpoint 10.0.0.7:8080: cannot connect: ...}. */

@@ -3,6 +3,7 @@ package io.meshgate.route;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import io.meshgate.balance.Endpoint;
+import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.split.WeightedSplit;
 import java.net.URI;
@@ -12,6 +13,7 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The last meshgate step before Spring Cloud Gateway's HTTP client: picks the backend upstream by
- * weight, the endpoint by the upstream's balancer, and points the request at it. It runs where
+ * weight, acquires an endpoint from the upstream's balancer, points the request at it, and reports the
+ * attempt's result (status, latency, connect error, reset, timeout) back to the upstream. It runs where
  * Spring Cloud LoadBalancer's filter would, after the route's own filters have rewritten the path.
  */
 public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
@@ -50,24 +53,45 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         UpstreamPool upstream = backends.pick();
-        exchange.getAttributes().put(UPSTREAM_ATTR, upstream.name());
-        Endpoint endpoint = upstream.pick();
-        if (endpoint == null) {
+        Lease lease = upstream.acquire();
+        if (lease == null) {
+            exchange.getAttributes().put(UPSTREAM_ATTR, upstream.name());
             return noReadyEndpoints(exchange.getResponse(), upstream.name());
         }
+        // The lease's upstream: the failover's when the chosen one had no healthy endpoint.
+        exchange.getAttributes().put(UPSTREAM_ATTR, lease.upstream());
+        Endpoint endpoint = lease.endpoint();
         exchange.getAttributes().put(ENDPOINT_ATTR, endpoint);
         URI merged = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
         exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(endpoint, merged));
-        return chain.filter(exchange).onErrorResume(error -> failed(exchange, upstream, endpoint, error));
+        // Spring Cloud Gateway's routing filter completes when the response headers have arrived (the
+        // body is written later, by a filter before this one): that is the attempt's result.
+        return chain.filter(exchange)
+                .doOnSuccess(done -> completed(exchange, lease))
+                .doOnCancel(lease::cancel)
+                .onErrorResume(error -> failed(exchange, lease, error));
     }
 
-    private Mono<Void> failed(ServerWebExchange exchange, UpstreamPool upstream, Endpoint endpoint, Throwable error) {
+    private static void completed(ServerWebExchange exchange, Lease lease) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        if (status == null) {
+            lease.cancel();
+        } else {
+            lease.complete(status.value());
+        }
+    }
+
+    private Mono<Void> failed(ServerWebExchange exchange, Lease lease, Throwable error) {
+        UpstreamFailure failure = UpstreamFailure.of(error, timeoutMillis);
+        lease.fail(failure.kind());
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(error);
         }
-        UpstreamFailure failure = UpstreamFailure.of(error, timeoutMillis);
-        return plain(response, failure.status(), failure.body(upstream.name(), endpoint.address()));
+        return plain(
+                response,
+                failure.status(),
+                failure.body(lease.upstream(), lease.endpoint().address()));
     }
 
     /** The endpoint's base URL plus the request's raw (still encoded) path and query. */

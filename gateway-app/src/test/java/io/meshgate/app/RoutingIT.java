@@ -17,7 +17,7 @@ class RoutingIT {
                     upstreams:
                       a: { endpoints: [ { address: "{{a}}" } ] }
                       b: { endpoints: [ { address: "{{b}}" } ] }
-                      ab: { endpoints: [ { address: "{{a}}" }, { address: "{{b}}" } ] }
+                      ab: { balancer: round-robin, endpoints: [ { address: "{{a}}" }, { address: "{{b}}" } ] }
                       c: { endpoints: [ { address: "{{c}}" } ] }
                       slow: { endpoints: [ { address: "{{slow}}" } ] }
                       orders: { kubernetes: { service: orders, namespace: shop, port: http } }

@@ -52,4 +52,10 @@ final class DurationParser {
         }
         return Duration.ofNanos(nanos.longValue());
     }
+
+    /** A duration as a route file would write it: whole seconds as {@code 30s}, else milliseconds. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

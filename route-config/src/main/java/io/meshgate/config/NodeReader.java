@@ -1,6 +1,7 @@
 package io.meshgate.config;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,6 +176,50 @@ final class NodeReader {
         }
         if (value.compareTo(BigInteger.valueOf(MAX_WEIGHT)) > 0) {
             error(node, "weight must be at most " + MAX_WEIGHT + ", got " + text);
+            return null;
+        }
+        return value.intValue();
+    }
+
+    /**
+     * A duration ({@code 250ms}, {@code 30s}) of a key, at least {@code min}: null after reporting an
+     * error.
+     */
+    Duration duration(Node node, String key, Duration min) {
+        String text = text(node, "a duration such as 30s");
+        if (text == null) {
+            return null;
+        }
+        try {
+            Duration value = DurationParser.parse(text);
+            if (value.compareTo(min) < 0) {
+                error(
+                        node,
+                        key + " must be " + (min.isZero() ? "0 or more" : "at least " + DurationParser.format(min))
+                                + ", got '" + text + "'");
+                return null;
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            error(node, e.getMessage());
+            return null;
+        }
+    }
+
+    /** A whole number of a key from {@code min} to {@code max}: null after reporting an error. */
+    Integer wholeNumber(Node node, String key, int min, int max) {
+        String expected = "a whole number from " + min + " to " + max;
+        String text = text(node, expected);
+        if (text == null) {
+            return null;
+        }
+        if (!WHOLE_NUMBER.matcher(text).matches()) {
+            error(node, key + ": expected " + expected + ", got '" + text + "'");
+            return null;
+        }
+        BigInteger value = new BigInteger(text);
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            error(node, key + " must be from " + min + " to " + max + ", got " + text);
             return null;
         }
         return value.intValue();

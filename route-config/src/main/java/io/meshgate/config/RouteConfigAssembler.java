@@ -68,6 +68,7 @@ final class RouteConfigAssembler {
                 }
             }
         }
+        checkFailovers(upstreams, declared, errors);
         if (!errors.isEmpty()) {
             errors.sort(READING_ORDER);
             throw new ConfigException(errors);
@@ -85,5 +86,40 @@ final class RouteConfigAssembler {
         List<String> names = new ArrayList<>(declared.keySet());
         String listed = String.join(", ", names.subList(0, Math.min(names.size(), MAX_NAMES_LISTED)));
         return message + "defined upstreams: " + listed + (names.size() > MAX_NAMES_LISTED ? ", ..." : "");
+    }
+
+    /** Each failover names another declared upstream, and no chain of failovers comes back to its start. */
+    private static void checkFailovers(
+            Map<String, Upstream> upstreams, Map<String, SourceLocation> declared, List<ConfigError> errors) {
+        for (Upstream upstream : upstreams.values()) {
+            String target = upstream.policy().failover();
+            if (target == null) {
+                continue;
+            }
+            SourceLocation at = upstream.policy().failoverLocation();
+            String label = "upstream '" + upstream.name() + "'";
+            if (target.equals(upstream.name())) {
+                errors.add(new ConfigError(at, label + " cannot fail over to itself"));
+            } else if (!declared.containsKey(target)) {
+                errors.add(new ConfigError(
+                        at,
+                        label + " fails over to upstream '" + target + "', which is not defined; defined upstreams: "
+                                + String.join(", ", declared.keySet())));
+            } else {
+                List<String> chain = new ArrayList<>(List.of(upstream.name()));
+                for (String next = target; next != null; ) {
+                    chain.add(next);
+                    if (next.equals(upstream.name())) {
+                        errors.add(new ConfigError(
+                                at, label + ": failover chain leads back to itself: " + String.join(" -> ", chain)));
+                        break;
+                    }
+                    Upstream hop = upstreams.get(next);
+                    next = hop == null || chain.size() > upstreams.size()
+                            ? null
+                            : hop.policy().failover();
+                }
+            }
+        }
     }
 }

@@ -5,6 +5,13 @@ package io.meshgate.config;
  *
  * @param name the key under {@code upstreams:}
  * @param source where the endpoints come from: a static list or a Kubernetes Service
+ * @param policy how endpoints are chosen and failing ones handled
  * @param location where the upstream is declared
  */
-public record Upstream(String name, UpstreamSource source, SourceLocation location) {}
+public record Upstream(String name, UpstreamSource source, UpstreamPolicy policy, SourceLocation location) {
+
+    /** An upstream with the default policy. */
+    public Upstream(String name, UpstreamSource source, SourceLocation location) {
+        this(name, source, UpstreamPolicy.DEFAULTS, location);
+    }
+}

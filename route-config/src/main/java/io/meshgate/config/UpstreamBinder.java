@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Binds one entry under {@code upstreams:} to an {@link Upstream}. */
 final class UpstreamBinder {
 
-    private static final List<String> UPSTREAM_KEYS = List.of("endpoints", "kubernetes");
+    private static final List<String> UPSTREAM_KEYS = Stream.concat(
+                    Stream.of("endpoints", "kubernetes"), UpstreamPolicyBinder.KEYS.stream())
+            .toList();
     private static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final List<String> KUBERNETES_KEYS = List.of("service", "namespace", "port");
 
@@ -23,9 +26,11 @@ final class UpstreamBinder {
     private static final Pattern PORT_NUMBER = Pattern.compile("[0-9]{1,5}");
 
     private final NodeReader reader;
+    private final UpstreamPolicyBinder policyBinder;
 
     UpstreamBinder(NodeReader reader) {
         this.reader = reader;
+        this.policyBinder = new UpstreamPolicyBinder(reader);
     }
 
     /** The upstream, or null if its body is too broken to say where its endpoints come from. */
@@ -51,7 +56,8 @@ final class UpstreamBinder {
             return null;
         }
         UpstreamSource source = endpoints != null ? staticEndpoints(endpoints, label) : kubernetes(kubernetes);
-        return source == null ? null : new Upstream(name, source, reader.location(entry.keyNode()));
+        UpstreamPolicy policy = policyBinder.bind(body, label);
+        return source == null ? null : new Upstream(name, source, policy, reader.location(entry.keyNode()));
     }
 
     private StaticEndpoints staticEndpoints(Node node, String label) {

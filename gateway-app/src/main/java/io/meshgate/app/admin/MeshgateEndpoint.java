@@ -5,6 +5,8 @@ import io.meshgate.app.reload.ReloadStatus;
 import io.meshgate.app.routing.ActiveRoutes;
 import io.meshgate.app.routing.FilterSpecCompiler;
 import io.meshgate.app.routing.RouteTable;
+import io.meshgate.balance.PeakEwmaBalancer;
+import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
 import java.util.LinkedHashMap;
@@ -43,14 +45,7 @@ public final class MeshgateEndpoint {
         activeView.put(
                 "routes", config.routes().stream().map(MeshgateEndpoint::route).toList());
         Map<String, Object> upstreams = new LinkedHashMap<>();
-        table.upstreams()
-                .forEach((name, pool) -> upstreams.put(
-                        name,
-                        Map.of(
-                                "endpoints",
-                                pool.endpointSet().endpoints().stream()
-                                        .map(io.meshgate.balance.Endpoint::address)
-                                        .toList())));
+        table.upstreams().forEach((name, pool) -> upstreams.put(name, upstream(pool)));
         activeView.put("upstreams", upstreams);
         status.put("active", activeView);
         Map<String, Object> reloads = new LinkedHashMap<>();
@@ -117,5 +112,40 @@ public final class MeshgateEndpoint {
     private static String humanDuration(java.time.Duration duration) {
         long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    /** An upstream's view: its endpoints, and how each stands with the balancer and outlier detection. */
+    private static Map<String, Object> upstream(UpstreamPool pool) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put(
+                "endpoints",
+                pool.endpointSet().endpoints().stream()
+                        .map(io.meshgate.balance.Endpoint::address)
+                        .toList());
+        view.put("balancer", pool.balancer().getClass().getSimpleName());
+        view.put("healthy", pool.healthyCount());
+        view.put("panic", pool.panicking());
+        if (pool.failover() != null) {
+            view.put("failover", pool.failover().name());
+        }
+        long now = pool.clock().getAsLong();
+        view.put(
+                "endpointStates",
+                pool.endpointStats().stream()
+                        .map(stats -> {
+                            Map<String, Object> state = new LinkedHashMap<>();
+                            state.put("address", stats.address());
+                            state.put("weight", stats.endpoint().weight());
+                            state.put("inFlight", stats.inFlight());
+                            state.put("ejected", stats.ejected());
+                            state.put("healthy", stats.healthy());
+                            state.put("consecutiveFailures", stats.ejection().consecutiveFailures());
+                            if (pool.balancer() instanceof PeakEwmaBalancer ewma) {
+                                state.put("latencyEwmaMillis", ewma.estimateNanos(stats, now) / 1e6);
+                            }
+                            return state;
+                        })
+                        .toList());
+        return view;
     }
 }

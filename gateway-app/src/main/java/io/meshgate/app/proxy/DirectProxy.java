@@ -1,6 +1,7 @@
 package io.meshgate.app.proxy;
 
 import io.meshgate.balance.Endpoint;
+import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.route.UpstreamFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,7 +19,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * request's headers are copied once into the upstream request, the response's once into the
  * client's, bodies stream through without copies. This skips Spring WebFlux's exchange and Spring
  * Cloud Gateway's filter chain, which cost about half of the request path's CPU, while keeping
- * meshgate's behaviour: weighted backends, the upstream's balancer, the route timeout (504), a 503
+ * meshgate's behaviour: weighted backends, the upstream's balancer fed with each attempt's result, the route timeout (504), a 503
  * naming an upstream without endpoints or a refused connection, per-route metrics.
  */
 public final class DirectProxy {
@@ -34,14 +35,15 @@ public final class DirectProxy {
     public Mono<Void> proxy(DirectRoute route, HttpServerRequest request, HttpServerResponse response) {
         long start = System.nanoTime();
         UpstreamPool upstream = route.backends().pick();
-        Endpoint endpoint = upstream.pick();
-        if (endpoint == null) {
+        Lease lease = upstream.acquire();
+        if (lease == null) {
             route.meters().record(503, System.nanoTime() - start);
             return plain(
                     response,
                     HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "upstream '" + upstream.name() + "' has no ready endpoints\n");
         }
+        Endpoint endpoint = lease.endpoint();
         return client.request(request.method())
                 .uri(endpoint.baseUrl() + request.uri())
                 .send((upstreamRequest, outbound) -> {
@@ -56,40 +58,40 @@ public final class DirectProxy {
                     return outbound.send(request.receive().retain());
                 })
                 .response((upstreamResponse, body) -> {
+                    int status = upstreamResponse.status().code();
+                    lease.complete(status);
                     response.status(upstreamResponse.status());
                     io.netty.handler.codec.http.HttpHeaders headers = response.responseHeaders();
                     headers.set(upstreamResponse.responseHeaders());
                     HopByHopHeaders.remove(headers);
-                    return response.send(body.retain()).then(Mono.fromRunnable(() -> route.meters()
-                            .record(upstreamResponse.status().code(), System.nanoTime() - start)));
+                    return response.send(body.retain())
+                            .then(Mono.fromRunnable(() -> route.meters().record(status, System.nanoTime() - start)));
                 })
                 .then()
-                .onErrorResume(error -> failed(route, upstream, endpoint, response, error, start));
+                .doOnCancel(lease::cancel)
+                .onErrorResume(error -> failed(route, lease, response, error, start));
     }
 
     private static Mono<Void> failed(
-            DirectRoute route,
-            UpstreamPool upstream,
-            Endpoint endpoint,
-            HttpServerResponse response,
-            Throwable error,
-            long start) {
+            DirectRoute route, Lease lease, HttpServerResponse response, Throwable error, long start) {
         UpstreamFailure failure = UpstreamFailure.of(error, route.timeout().toMillis());
+        lease.fail(failure.kind());
         route.meters().record(failure.status().value(), System.nanoTime() - start);
+        String endpoint = lease.endpoint().address();
         if (response.hasSentHeaders()) {
             // The response is under way: all that is left is to cut it short, which the client sees.
             log.debug(
                     "Route {} upstream {} endpoint {} failed mid-response: {}",
                     route.id(),
-                    upstream.name(),
-                    endpoint.address(),
+                    lease.upstream(),
+                    endpoint,
                     error.toString());
             return Mono.error(error);
         }
         return plain(
                 response,
                 HttpResponseStatus.valueOf(failure.status().value()),
-                failure.body(upstream.name(), endpoint.address()));
+                failure.body(lease.upstream(), endpoint));
     }
 
     private static Mono<Void> plain(HttpServerResponse response, HttpResponseStatus status, String body) {

@@ -3,9 +3,8 @@ package io.meshgate.app.routing;
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 
 import io.meshgate.app.proxy.DirectRoute;
-import io.meshgate.balance.Endpoint;
-import io.meshgate.balance.RoundRobinBalancer;
-import io.meshgate.balance.StaticEndpointSet;
+import io.meshgate.app.upstream.UpstreamFactory;
+import io.meshgate.app.upstream.UpstreamRuntime;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.Backend;
 import io.meshgate.config.ConfigError;
@@ -14,7 +13,6 @@ import io.meshgate.config.FilterSpec;
 import io.meshgate.config.KubernetesService;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
-import io.meshgate.config.StaticEndpoints;
 import io.meshgate.config.Upstream;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.match.RequestMatcher;
@@ -26,10 +24,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
@@ -50,31 +49,58 @@ public final class RouteCompiler {
     private final FilterSpecCompiler filters;
     private final List<FilterDefinition> defaultFilters;
     private final ServiceDiscovery discovery;
+    private final UpstreamFactory upstreams;
+    private final ActiveRoutes active;
+    private final ScheduledExecutorService timer;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final ReentrantLock activation = new ReentrantLock();
+    private UpstreamRuntime running; // guarded by activation
 
     public RouteCompiler(
             FilterSpecCompiler filters,
             List<FilterDefinition> defaultFilters,
             ServiceDiscovery discovery,
+            UpstreamFactory upstreams,
+            ActiveRoutes active,
+            ScheduledExecutorService timer,
             MeterRegistry meters,
             Clock clock) {
         this.filters = filters;
         this.defaultFilters = List.copyOf(defaultFilters);
         this.discovery = discovery;
+        this.upstreams = upstreams;
+        this.active = active;
+        this.timer = timer;
         this.meters = meters;
         this.clock = clock;
     }
 
-    /** Tells discovery which services the now active configuration uses, so others stop being watched. */
+    /**
+     * The table now serves: its health checks start, the previous table's stop, and discovery stops
+     * watching the services no longer used.
+     */
     public void activated(RouteTable table) {
+        activation.lock();
+        try {
+            if (running != table.runtime()) {
+                table.runtime().start(timer);
+                if (running != null) {
+                    running.close();
+                }
+                running = table.runtime();
+            }
+        } finally {
+            activation.unlock();
+        }
         discovery.retain(services(table.source()));
     }
 
     public RouteTable compile(RouteConfig config) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
-        Map<String, UpstreamPool> pools = new LinkedHashMap<>();
-        config.upstreams().values().forEach(upstream -> pools.put(upstream.name(), pool(upstream)));
+        RouteTable serving = active.current();
+        UpstreamRuntime runtime = upstreams.build(config, serving == null ? Map.of() : serving.upstreams());
+        Map<String, UpstreamPool> pools = runtime.pools();
         List<CompiledRoute> routes = new ArrayList<>();
         for (int index = 0; index < config.routes().size(); index++) {
             Route route = config.routes().get(index);
@@ -87,7 +113,7 @@ public final class RouteCompiler {
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
-        return new RouteTable(config, clock.instant(), routes, pools);
+        return new RouteTable(config, clock.instant(), routes, runtime);
     }
 
     private CompiledRoute compile(Route route, int index, Map<String, UpstreamPool> pools, List<ConfigError> errors)
@@ -136,17 +162,6 @@ public final class RouteCompiler {
         } else {
             chain.add(new OrderedGatewayFilter(result.filter(), position));
         }
-    }
-
-    private UpstreamPool pool(Upstream upstream) {
-        if (upstream.source() instanceof StaticEndpoints list) {
-            List<Endpoint> endpoints = list.endpoints().stream()
-                    .map(e -> Endpoint.of(e.host(), e.port(), e.weight()))
-                    .toList();
-            return new UpstreamPool(upstream.name(), new StaticEndpointSet(endpoints), new RoundRobinBalancer());
-        }
-        KubernetesService service = (KubernetesService) upstream.source();
-        return new UpstreamPool(upstream.name(), discovery.endpoints(service), new RoundRobinBalancer());
     }
 
     /** The Kubernetes Services a configuration references, for {@link ServiceDiscovery#retain}. */

@@ -1,6 +1,7 @@
 package io.meshgate.app.routing;
 
 import io.meshgate.app.proxy.DirectRoute;
+import io.meshgate.app.upstream.UpstreamRuntime;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.RouteConfig;
 import java.time.Instant;
@@ -19,13 +20,13 @@ public final class RouteTable {
     private final RouteConfig source;
     private final Instant loadedAt;
     private final CompiledRoute[] routes;
-    private final Map<String, UpstreamPool> upstreams;
+    private final UpstreamRuntime runtime;
 
-    RouteTable(RouteConfig source, Instant loadedAt, List<CompiledRoute> routes, Map<String, UpstreamPool> upstreams) {
+    RouteTable(RouteConfig source, Instant loadedAt, List<CompiledRoute> routes, UpstreamRuntime runtime) {
         this.source = source;
         this.loadedAt = loadedAt;
         this.routes = routes.toArray(CompiledRoute[]::new);
-        this.upstreams = Map.copyOf(upstreams);
+        this.runtime = runtime;
     }
 
     /** The first route whose match the request satisfies, or null. */
@@ -65,7 +66,13 @@ public final class RouteTable {
         return java.util.Arrays.stream(routes).map(CompiledRoute::route).toList();
     }
 
+    /** The upstream pools by name. */
     public Map<String, UpstreamPool> upstreams() {
-        return upstreams;
+        return runtime.pools();
+    }
+
+    /** The pools and their health checkers. */
+    public UpstreamRuntime runtime() {
+        return runtime;
     }
 }

@@ -1,10 +1,12 @@
 package io.meshgate.app.routing;
 
+import io.meshgate.app.upstream.UpstreamFactory;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.metrics.RouteMetricsFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
@@ -36,11 +38,17 @@ public class RoutingConfiguration {
             FilterSpecCompiler filters,
             GatewayProperties gateway,
             ObjectProvider<ServiceDiscovery> discovery,
+            UpstreamFactory upstreams,
+            ActiveRoutes active,
+            ScheduledExecutorService meshgateUpstreamTimer,
             MeterRegistry meters) {
         return new RouteCompiler(
                 filters,
                 gateway.getDefaultFilters(),
                 discovery.getIfAvailable(() -> ServiceDiscovery.NONE),
+                upstreams,
+                active,
+                meshgateUpstreamTimer,
                 meters,
                 Clock.systemUTC());
     }

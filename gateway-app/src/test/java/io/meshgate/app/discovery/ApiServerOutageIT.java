@@ -32,7 +32,7 @@ class ApiServerOutageIT {
                     .routes(
                             """
                     upstreams:
-                      orders: { kubernetes: { service: orders, namespace: shop, port: http } }
+                      orders: { balancer: round-robin, kubernetes: { service: orders, namespace: shop, port: http } }
                     routes:
                       - { id: orders, match: { path: /orders/** }, upstream: orders }
                     """));

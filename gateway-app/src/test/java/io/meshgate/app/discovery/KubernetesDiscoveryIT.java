@@ -49,11 +49,11 @@ class KubernetesDiscoveryIT {
                     .routes(
                             """
                     upstreams:
-                      orders: { kubernetes: { service: orders, namespace: shop, port: http } }
-                      payments: { kubernetes: { service: payments, namespace: shop, port: http } }
-                      catalog: { kubernetes: { service: catalog, namespace: shop, port: 80 } }
-                      empty: { kubernetes: { service: empty, namespace: shop, port: http } }
-                      vault: { kubernetes: { service: vault, namespace: locked, port: http } }
+                      orders: { balancer: round-robin, kubernetes: { service: orders, namespace: shop, port: http } }
+                      payments: { balancer: round-robin, kubernetes: { service: payments, namespace: shop, port: http } }
+                      catalog: { balancer: round-robin, kubernetes: { service: catalog, namespace: shop, port: 80 } }
+                      empty: { balancer: round-robin, kubernetes: { service: empty, namespace: shop, port: http } }
+                      vault: { balancer: round-robin, kubernetes: { service: vault, namespace: locked, port: http } }
                     routes:
                       - { id: orders, match: { path: /orders/** }, upstream: orders }
                       - { id: payments, match: { path: /payments/** }, upstream: payments }
@@ -356,7 +356,7 @@ class KubernetesDiscoveryIT {
                 "reviews.yaml",
                 """
                 upstreams:
-                  reviews: { kubernetes: { service: reviews, namespace: shop, port: http } }
+                  reviews: { balancer: round-robin, kubernetes: { service: reviews, namespace: shop, port: http } }
                 routes:
                   - { id: reviews, match: { path: /reviews/** }, upstream: reviews }
                 """);

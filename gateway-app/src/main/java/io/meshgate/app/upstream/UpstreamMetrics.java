@@ -1,0 +1,132 @@
+package io.meshgate.app.upstream;
+
+import io.meshgate.balance.EndpointStats;
+import io.meshgate.balance.PeakEwmaBalancer;
+import io.meshgate.balance.UpstreamPool;
+import io.meshgate.outlier.OutlierListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Upstream and endpoint health as Prometheus sees it. Counters of ejections and returns come from the
+ * outlier detectors as they happen; the gauges ({@code meshgate_upstream_endpoints{state}}, {@code
+ * meshgate_upstream_panic}, and per endpoint in-flight, ejected, healthy and the peak-EWMA latency) are
+ * rows re-listed by {@link #refresh} from the serving configuration's pools, so endpoints that left
+ * disappear. Nothing here runs per request.
+ */
+public final class UpstreamMetrics implements OutlierListener {
+
+    private final MeterRegistry registry;
+    private final MultiGauge upstreamEndpoints;
+    private final MultiGauge upstreamPanic;
+    private final MultiGauge endpointInFlight;
+    private final MultiGauge endpointEjected;
+    private final MultiGauge endpointHealthy;
+    private final MultiGauge endpointLatency;
+
+    public UpstreamMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.upstreamEndpoints = MultiGauge.builder("meshgate.upstream.endpoints")
+                .description("Endpoints of the upstream by state: healthy, ejected (outlier detection),"
+                        + " unhealthy (failing active health checks)")
+                .register(registry);
+        this.upstreamPanic = MultiGauge.builder("meshgate.upstream.panic")
+                .description("1 while fewer than the panic threshold of the upstream's endpoints are healthy")
+                .register(registry);
+        this.endpointInFlight = MultiGauge.builder("meshgate.endpoint.in.flight")
+                .description("Attempts in flight to the endpoint")
+                .register(registry);
+        this.endpointEjected = MultiGauge.builder("meshgate.endpoint.ejected")
+                .description("1 while outlier detection keeps the endpoint out of rotation")
+                .register(registry);
+        this.endpointHealthy = MultiGauge.builder("meshgate.endpoint.healthy")
+                .description("0 while the endpoint fails active health checks")
+                .register(registry);
+        this.endpointLatency = MultiGauge.builder("meshgate.endpoint.latency.ewma")
+                .description("The peak-EWMA balancer's latency estimate of the endpoint")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    @Override
+    public void ejected(String upstream, String endpoint, int consecutiveFailures, Duration ejectionTime) {
+        counter("meshgate.outlier.ejections", "Endpoints taken out of rotation by outlier detection", upstream)
+                .increment();
+    }
+
+    @Override
+    public void returned(String upstream, String endpoint, Duration ejectedFor) {
+        counter("meshgate.outlier.returns", "Ejected endpoints whose ejection time was up", upstream)
+                .increment();
+    }
+
+    @Override
+    public void ejectionSkipped(String upstream, String endpoint, int consecutiveFailures) {
+        counter(
+                        "meshgate.outlier.ejections.skipped",
+                        "Ejections not made because maxEjectedPercent of the endpoints were out",
+                        upstream)
+                .increment();
+    }
+
+    private Counter counter(String name, String description, String upstream) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("upstream", upstream)
+                .register(registry);
+    }
+
+    /**
+     * Applies due returns and endpoint changes to the pools (so they show while an upstream has no
+     * traffic) and re-lists the gauge rows.
+     */
+    public void refresh(Collection<UpstreamPool> pools) {
+        List<MultiGauge.Row<?>> endpoints = new ArrayList<>();
+        List<MultiGauge.Row<?>> panic = new ArrayList<>();
+        List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
+        List<MultiGauge.Row<?>> ejected = new ArrayList<>();
+        List<MultiGauge.Row<?>> healthy = new ArrayList<>();
+        List<MultiGauge.Row<?>> latency = new ArrayList<>();
+        for (UpstreamPool pool : pools) {
+            pool.refresh();
+            List<EndpointStats> stats = pool.endpointStats();
+            int ejectedCount = 0;
+            int unhealthyCount = 0;
+            for (EndpointStats endpoint : stats) {
+                Tags tags = Tags.of("upstream", pool.name(), "endpoint", endpoint.address());
+                inFlight.add(MultiGauge.Row.of(tags, endpoint, EndpointStats::inFlight));
+                ejected.add(MultiGauge.Row.of(tags, endpoint, e -> e.ejected() ? 1 : 0));
+                healthy.add(MultiGauge.Row.of(tags, endpoint, e -> e.healthy() ? 1 : 0));
+                if (pool.balancer() instanceof PeakEwmaBalancer ewma) {
+                    latency.add(MultiGauge.Row.of(
+                            tags,
+                            endpoint,
+                            e -> ewma.estimateNanos(e, pool.clock().getAsLong()) / 1e9));
+                }
+                if (endpoint.ejected()) {
+                    ejectedCount++;
+                } else if (!endpoint.healthy()) {
+                    unhealthyCount++;
+                }
+            }
+            Tags upstream = Tags.of("upstream", pool.name());
+            endpoints.add(
+                    MultiGauge.Row.of(upstream.and("state", "healthy"), stats.size() - ejectedCount - unhealthyCount));
+            endpoints.add(MultiGauge.Row.of(upstream.and("state", "ejected"), ejectedCount));
+            endpoints.add(MultiGauge.Row.of(upstream.and("state", "unhealthy"), unhealthyCount));
+            panic.add(MultiGauge.Row.of(upstream, pool, p -> p.panicking() ? 1 : 0));
+        }
+        upstreamEndpoints.register(endpoints, true);
+        upstreamPanic.register(panic, true);
+        endpointInFlight.register(inFlight, true);
+        endpointEjected.register(ejected, true);
+        endpointHealthy.register(healthy, true);
+        endpointLatency.register(latency, true);
+    }
+}
