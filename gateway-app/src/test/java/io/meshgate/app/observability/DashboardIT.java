@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,18 @@ class DashboardIT {
     private static final String ALL = ".+";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Metrics the dashboard already charts that the gateway does not publish yet (the balancer and
+     * outlier-detection metrics being wired now). A query using one of them may return nothing; once a
+     * metric returns data the test fails until it is removed from here, so none stays excused.
+     */
+    static final Set<String> PENDING_METRICS = Set.of(
+            "meshgate_endpoint_in_flight",
+            "meshgate_endpoint_latency_ewma_seconds",
+            "meshgate_endpoint_ejected",
+            "meshgate_upstream_endpoints",
+            "meshgate_outlier_ejections_total");
 
     private static final String ROUTES =
             """
@@ -200,10 +213,7 @@ class DashboardIT {
                 }
                 String promql = substitute(expr);
                 try {
-                    JsonNode result = prometheus.query(promql);
-                    if (!hasData(result)) {
-                        failures.add(panel.title() + ": no data for " + promql);
-                    }
+                    checkData(panel.title(), promql, prometheus.query(promql), failures);
                 } catch (IllegalArgumentException e) {
                     failures.add(panel.title() + ": " + e.getMessage());
                 }
@@ -234,9 +244,7 @@ class DashboardIT {
                     .as("variable %s: label_values(<series>, <label>)", variable.path("name"))
                     .isTrue();
             String promql = "group by (" + labelValues.group(2) + ") (" + substitute(labelValues.group(1)) + ")";
-            if (!hasData(prometheus.query(promql))) {
-                failures.add(variable.path("name").asString() + ": no values for " + promql);
-            }
+            checkData("variable " + variable.path("name").asString(), promql, prometheus.query(promql), failures);
             queries++;
         }
 
@@ -298,6 +306,26 @@ class DashboardIT {
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Adds a failure if the query returned no data, unless it uses a pending metric; and if it uses a
+     * pending metric but returned data, asks for the metric to leave {@link #PENDING_METRICS}.
+     */
+    private static void checkData(String what, String promql, JsonNode result, List<String> failures) {
+        List<String> pending = PENDING_METRICS.stream()
+                .filter(metric ->
+                        Pattern.compile("\\b" + metric + "\\b").matcher(promql).find())
+                .sorted()
+                .toList();
+        boolean data = hasData(result);
+        if (!data && pending.isEmpty()) {
+            failures.add(what + ": no data for " + promql);
+        } else if (data && !pending.isEmpty()) {
+            failures.add(what + ": returns data now; remove " + pending + " from DashboardIT.PENDING_METRICS");
+        } else if (!data) {
+            System.out.println("Pending (metric not published yet) " + what + ": " + promql);
+        }
     }
 
     /** A non-empty answer with at least one number (NaN alone is no data to plot). */
