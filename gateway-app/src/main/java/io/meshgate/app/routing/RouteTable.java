@@ -49,6 +49,31 @@ public final class RouteTable {
         return null;
     }
 
+    /** A route tried for a request in the admin explain view; {@code failed} is null when it matched. */
+    public record Tried(String routeId, String failed) {}
+
+    /**
+     * The routes a request of these parts is tried against, in order, up to and including the first
+     * that takes it, each with the condition that failed. For the admin explain view; the request path
+     * uses {@link #match}.
+     */
+    public List<Tried> explain(
+            String method,
+            String host,
+            String path,
+            org.springframework.http.HttpHeaders headers,
+            org.springframework.util.MultiValueMap<String, String> query) {
+        List<Tried> tried = new java.util.ArrayList<>();
+        for (CompiledRoute candidate : routes) {
+            String failed = candidate.matcher().explain(method, host, path, headers, query);
+            tried.add(new Tried(candidate.route().getId(), failed));
+            if (failed == null) {
+                break;
+            }
+        }
+        return tried;
+    }
+
     public RouteConfig source() {
         return source;
     }
