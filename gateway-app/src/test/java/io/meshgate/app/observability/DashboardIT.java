@@ -173,6 +173,16 @@ class DashboardIT {
     void prometheusScrapesTheGatewayWithoutRejectingIt() {
         JsonNode target = prometheus.target();
 
+        System.out.printf(
+                "Scrape of %s: %s s, %s samples%n",
+                target.path("scrapeUrl").asString(),
+                target.path("lastScrapeDuration").asString(),
+                prometheus
+                        .query("scrape_samples_scraped{job=\"" + PrometheusServer.JOB + "\"}")
+                        .path(0)
+                        .path("value")
+                        .path(1)
+                        .asString());
         assertThat(target.path("health").asString()).isEqualTo("up");
         assertThat(target.path("lastError").asString()).isEmpty();
         assertThat(prometheus.query("up{job=\"" + PrometheusServer.JOB + "\"} == 1"))

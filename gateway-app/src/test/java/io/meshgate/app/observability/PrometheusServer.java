@@ -19,9 +19,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,10 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  * @RegisterExtension @Order(2) static final PrometheusServer prometheus = PrometheusServer.scraping(gateway);
  * }</pre>
  *
- * Without the binary the test class is skipped, saying so. The binary can be named with the system
+ * Without the binary the test class is skipped before anything starts, saying so. The binary can be named with the system
  * property {@code meshgate.prometheus}.
  */
-public final class PrometheusServer implements BeforeAllCallback, AfterAllCallback {
+public final class PrometheusServer implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
     /** The job name of the scrape, the {@code job} label of every scraped series. */
     public static final String JOB = "meshgate";
@@ -73,13 +74,20 @@ public final class PrometheusServer implements BeforeAllCallback, AfterAllCallba
         return Path.of(System.getProperty("meshgate.prometheus", "/usr/bin/prometheus"));
     }
 
+    /** Skips the test class, saying why, when there is no Prometheus to run (before anything starts). */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Path binary = binary();
+        return Files.isExecutable(binary)
+                ? ConditionEvaluationResult.enabled("Prometheus at " + binary)
+                : ConditionEvaluationResult.disabled("No Prometheus at " + binary
+                        + ": install the Debian package 'prometheus' (.ci/run does) or name the binary with"
+                        + " -Dmeshgate.prometheus=<path>");
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Path binary = binary();
-        Assumptions.assumeTrue(
-                Files.isExecutable(binary),
-                () -> "No Prometheus at " + binary + ": install the Debian package 'prometheus' (.ci/run does)"
-                        + " or name the binary with -Dmeshgate.prometheus=<path>");
         dir = Files.createTempDirectory("meshgate-prometheus-");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, config(gateway.managementPort()));
