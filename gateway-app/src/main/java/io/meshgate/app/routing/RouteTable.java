@@ -4,10 +4,13 @@ import io.meshgate.app.proxy.DirectRoute;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.RouteConfig;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
 
 /**
  * One configuration compiled for traffic: routes in match order with their matchers, and the
@@ -58,12 +61,8 @@ public final class RouteTable {
      * uses {@link #match}.
      */
     public List<Tried> explain(
-            String method,
-            String host,
-            String path,
-            org.springframework.http.HttpHeaders headers,
-            org.springframework.util.MultiValueMap<String, String> query) {
-        List<Tried> tried = new java.util.ArrayList<>();
+            String method, String host, String path, HttpHeaders headers, MultiValueMap<String, String> query) {
+        List<Tried> tried = new ArrayList<>();
         for (CompiledRoute candidate : routes) {
             String failed = candidate.matcher().explain(method, host, path, headers, query);
             tried.add(new Tried(candidate.route().getId(), failed));

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,7 +139,7 @@ class DashboardIT {
                 }));
             }
             for (Future<?> future : done) {
-                future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                future.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -170,7 +173,7 @@ public final class PrometheusServer implements ExecutionCondition, BeforeAllCall
         }
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -234,11 +237,11 @@ public final class PrometheusServer implements ExecutionCondition, BeforeAllCall
     }
 
     /** The label names of the gateway's series, from {@code /api/v1/labels}. */
-    public java.util.Set<String> labelNames() {
+    public Set<String> labelNames() {
         JsonNode names = getJson(
                         "/api/v1/labels?match[]=" + URLEncoder.encode("{job=\"" + JOB + "\"}", StandardCharsets.UTF_8))
                 .path("data");
-        java.util.Set<String> all = new java.util.TreeSet<>();
+        Set<String> all = new TreeSet<>();
         names.forEach(name -> all.add(name.asString()));
         return all;
     }
