@@ -10,6 +10,7 @@ import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
@@ -26,13 +27,17 @@ public final class RequestMatcher {
     private final Set<String> methods;
     private final ValueMatcher[] headers;
     private final ValueMatcher[] queryParams;
+    /** The match as written, for {@link #explain}'s messages only. */
+    private final RouteMatch source;
 
     private RequestMatcher(
+            RouteMatch source,
             HostMatcher hosts,
             PathPattern[] paths,
             Set<String> methods,
             ValueMatcher[] headers,
             ValueMatcher[] queryParams) {
+        this.source = source;
         this.hosts = hosts;
         this.paths = paths;
         this.methods = methods;
@@ -61,6 +66,7 @@ public final class RequestMatcher {
             throw new ConfigException(errors);
         }
         return new RequestMatcher(
+                match,
                 HostMatcher.of(match.hosts()),
                 paths.toArray(PathPattern[]::new),
                 Set.copyOf(match.methods()),
@@ -98,6 +104,59 @@ public final class RequestMatcher {
             }
         }
         return true;
+    }
+
+    /**
+     * Why a request of these parts does not take this route: the first condition that fails, in the
+     * order {@link #matches} checks them, or null if the request matches. For the admin "explain" view,
+     * not the request path; it applies the same compiled conditions as {@link #matches}.
+     *
+     * @param method the request method, such as {@code GET}
+     * @param host the {@code Host} header (a port is ignored), null when absent
+     * @param path the path, without query string
+     * @param requestHeaders request headers (names case-insensitive)
+     * @param query query parameters
+     */
+    public String explain(
+            String method, String host, String path, HttpHeaders requestHeaders, MultiValueMap<String, String> query) {
+        if (!methods.isEmpty() && !methods.contains(method)) {
+            return "method " + method + " is not one of "
+                    + source.methods().stream().sorted().toList();
+        }
+        if (!hosts.matches(host)) {
+            return (host == null ? "no Host header" : "host '" + host + "'") + " does not match " + source.hosts();
+        }
+        if (paths.length > 0 && !matchesPath(PathContainer.parsePath(path))) {
+            return "path '" + path + "' matches none of " + source.paths();
+        }
+        for (int i = 0; i < headers.length; i++) {
+            ValueMatcher header = headers[i];
+            String actual = requestHeaders.getFirst(header.name());
+            if (!header.matches(actual)) {
+                return "header " + header.name() + " "
+                        + describe(actual, source.headers().get(i));
+            }
+        }
+        for (int i = 0; i < queryParams.length; i++) {
+            ValueMatcher param = queryParams[i];
+            String actual = query.getFirst(param.name());
+            if (!param.matches(actual)) {
+                return "query parameter " + param.name() + " "
+                        + describe(actual, source.queryParams().get(i));
+            }
+        }
+        return null;
+    }
+
+    private static String describe(String actual, ValueMatch expected) {
+        String wanted =
+                switch (expected.kind()) {
+                    case EXACT -> "equal to '" + expected.value() + "'";
+                    case PREFIX -> "starting with '" + expected.value() + "'";
+                    case REGEX -> "matching /" + expected.value() + "/";
+                    case PRESENT -> "present";
+                };
+        return actual == null ? "is absent; expected " + wanted : "'" + actual + "' is not " + wanted;
     }
 
     private boolean matchesPath(PathContainer path) {

@@ -109,4 +109,121 @@ class RequestMatcherTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routes.yaml:3:5: path pattern '/a/**/b/{' is not valid");
     }
+
+    // ---- explain
+
+    private static RequestMatcher everyCondition() throws ConfigException {
+        return RequestMatcher.compile(match(
+                List.of("*.example.com"),
+                List.of("/orders/**", "/users/{id}"),
+                Set.of("GET", "POST"),
+                List.of(
+                        value("X-Env", ValueMatch.Kind.PREFIX, "stag"),
+                        value("X-Id", ValueMatch.Kind.REGEX, "[0-9]+"),
+                        value("X-Debug", ValueMatch.Kind.PRESENT, null)),
+                List.of(value("version", ValueMatch.Kind.EXACT, "2"))));
+    }
+
+    /** Explains a mock request by its parts, as the admin view does. */
+    private static String explain(RequestMatcher matcher, MockServerHttpRequest request) {
+        return matcher.explain(
+                request.getMethod().name(),
+                request.getHeaders().getFirst("Host"),
+                request.getPath().pathWithinApplication().value(),
+                request.getHeaders(),
+                request.getQueryParams());
+    }
+
+    private static MockServerHttpRequest.BaseBuilder<?> good(MockServerHttpRequest.BaseBuilder<?> builder) {
+        return builder.header("Host", "api.example.com:8443")
+                .header("X-Env", "staging")
+                .header("X-Id", "42")
+                .header("X-Debug", "");
+    }
+
+    @Test
+    void explainNamesTheFirstConditionThatFails() throws ConfigException {
+        RequestMatcher matcher = everyCondition();
+
+        assertThat(explain(
+                        matcher,
+                        good(MockServerHttpRequest.get("/orders/1?version=2")).build()))
+                .isNull();
+        assertThat(explain(
+                        matcher,
+                        good(MockServerHttpRequest.put("/orders/1?version=2")).build()))
+                .isEqualTo("method PUT is not one of [GET, POST]");
+        assertThat(explain(
+                        matcher,
+                        MockServerHttpRequest.get("/orders/1?version=2")
+                                .header("Host", "example.com")
+                                .build()))
+                .isEqualTo("host 'example.com' does not match [*.example.com]");
+        assertThat(explain(matcher, MockServerHttpRequest.get("/orders/1").build()))
+                .isEqualTo("no Host header does not match [*.example.com]");
+        assertThat(explain(
+                        matcher,
+                        good(MockServerHttpRequest.get("/users/1/x?version=2")).build()))
+                .isEqualTo("path '/users/1/x' matches none of [/orders/**, /users/{id}]");
+        assertThat(explain(
+                        matcher,
+                        MockServerHttpRequest.get("/orders?version=2")
+                                .header("Host", "api.example.com")
+                                .header("X-Env", "staging")
+                                .header("X-Id", "42a")
+                                .build()))
+                .isEqualTo("header X-Id '42a' is not matching /[0-9]+/");
+    }
+
+    @Test
+    void explainDescribesAbsentAndWrongValues() throws ConfigException {
+        RequestMatcher matcher = everyCondition();
+        MockServerHttpRequest noDebug = MockServerHttpRequest.get("/orders?version=2")
+                .header("Host", "a.example.com")
+                .header("X-Env", "staging")
+                .header("X-Id", "7")
+                .build();
+        MockServerHttpRequest wrongEnv = MockServerHttpRequest.get("/orders?version=2")
+                .header("Host", "a.example.com")
+                .header("X-Env", "prod")
+                .build();
+
+        assertThat(explain(matcher, noDebug)).isEqualTo("header X-Debug is absent; expected present");
+        assertThat(explain(matcher, wrongEnv)).isEqualTo("header X-Env 'prod' is not starting with 'stag'");
+        assertThat(explain(
+                        matcher,
+                        good(MockServerHttpRequest.get("/orders?version=3")).build()))
+                .isEqualTo("query parameter version '3' is not equal to '2'");
+        assertThat(explain(matcher, good(MockServerHttpRequest.get("/orders")).build()))
+                .isEqualTo("query parameter version is absent; expected equal to '2'");
+    }
+
+    @Test
+    void explainAgreesWithMatchesOnEveryVariation() throws ConfigException {
+        RequestMatcher matcher = everyCondition();
+        List<MockServerHttpRequest> requests = new java.util.ArrayList<>();
+        for (String method : List.of("GET", "PUT")) {
+            for (String host : List.of("api.example.com", "example.com", "A.EXAMPLE.COM:80")) {
+                for (String path : List.of("/orders", "/users/1", "/users/1/2")) {
+                    for (String id : List.of("1", "x")) {
+                        for (String query : List.of("?version=2", "?version=1", "")) {
+                            requests.add(MockServerHttpRequest.method(
+                                            org.springframework.http.HttpMethod.valueOf(method), path + query)
+                                    .header("Host", host)
+                                    .header("X-Env", "stage")
+                                    .header("X-Id", id)
+                                    .header("X-Debug", "on")
+                                    .build());
+                        }
+                    }
+                }
+            }
+        }
+
+        assertThat(requests).hasSize(108);
+        assertThat(requests).allSatisfy(request -> assertThat(explain(matcher, request) == null)
+                .as("%s %s %s", request.getMethod(), request.getHeaders().getFirst("Host"), request.getURI())
+                .isEqualTo(matcher.matches(request)));
+        assertThat(requests.stream().filter(matcher::matches)).isNotEmpty();
+    }
 }

@@ -56,6 +56,7 @@ class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("deploy");
     private static final Path BASE = DEPLOY.resolve("base");
     private static final Path PRODUCTION = DEPLOY.resolve("overlays/production");
+    private static final Path GRAFANA = DEPLOY.resolve("grafana");
     private static final Path APPLICATION_YAML = Path.of("../gateway-app/src/main/resources/application.yaml");
 
     /**
@@ -96,10 +97,17 @@ class DeployManifestsTest {
         return (List<Map<String, Object>>) map.getOrDefault(key, List.of());
     }
 
+    /** The base's manifest files (its other resources are kustomization directories). */
+    private static List<String> baseFiles() {
+        return strings(kustomization(BASE), "resources").stream()
+                .filter(resource -> !Files.isDirectory(BASE.resolve(resource)))
+                .toList();
+    }
+
     /** The base's resources, parsed strictly, by kind/name. */
     private static Map<String, HasMetadata> baseResources() {
         Map<String, HasMetadata> resources = new LinkedHashMap<>();
-        for (String file : strings(kustomization(BASE), "resources")) {
+        for (String file : baseFiles()) {
             HasMetadata resource = StrictManifests.parse(BASE.resolve(file));
             resources.put(resource.getKind() + "/" + resource.getMetadata().getName(), resource);
         }
@@ -125,9 +133,11 @@ class DeployManifestsTest {
     @Test
     void theBaseListsEveryManifestItHoldsAndEachParsesStrictly() throws IOException {
         Map<String, Object> kustomization = kustomization(BASE);
-        List<String> resources = strings(kustomization, "resources");
 
-        assertThat(new HashSet<>(resources)).isEqualTo(yamlFiles(BASE));
+        assertThat(new HashSet<>(baseFiles())).isEqualTo(yamlFiles(BASE));
+        assertThat(strings(kustomization, "resources"))
+                .as("directories the base includes")
+                .contains("../grafana");
         assertThat(baseResources().keySet())
                 .containsExactlyInAnyOrder(
                         "Namespace/meshgate",
@@ -256,6 +266,7 @@ class DeployManifestsTest {
         assertThat(application.get("management.server.address")).isEqualTo("127.0.0.1");
         assertThat(arg("management.server.address")).isEqualTo("0.0.0.0");
         assertThat(deployment().getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", String.valueOf(application.get("management.server.port")))
                 .containsEntry("prometheus.io/path", actuatorBasePath(application) + "/prometheus");
         assertThat(String.valueOf(application.get("management.endpoints.web.exposure.include")))
@@ -376,6 +387,36 @@ class DeployManifestsTest {
                 .filter(KubernetesService.class::isInstance)
                 .map(KubernetesService.class::cast)
                 .toList();
+    }
+
+    // ---- Grafana
+
+    @Test
+    void theDashboardIsAConfigMapForGrafanasSidecarInTheGatewaysNamespace() throws IOException {
+        Map<String, Object> kustomization = kustomization(GRAFANA);
+        assertThat(kustomization.get("namespace")).isEqualTo(kustomization(BASE).get("namespace"));
+        List<Map<String, Object>> generators = maps(kustomization, "configMapGenerator");
+        assertThat(generators).hasSize(1);
+        Map<String, Object> generator = generators.get(0);
+        assertThat(generator.get("name")).isEqualTo("meshgate-grafana-dashboard");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> options = (Map<String, Object>) generator.get("options");
+        // The label the Grafana and kube-prometheus-stack charts' dashboard sidecar looks for.
+        assertThat(options.get("labels")).isEqualTo(Map.of("grafana_dashboard", "1"));
+        assertThat(kustomization.get("generatorOptions")).isEqualTo(Map.of("disableNameSuffixHash", true));
+        assertThat(strings(generator, "files")).containsExactly("meshgate-dashboard.json");
+
+        Path dashboard = GRAFANA.resolve("meshgate-dashboard.json");
+        // kubectl apply keeps a copy in an annotation limited to 256 KiB; ConfigMaps to 1 MiB.
+        assertThat(Files.size(dashboard)).isLessThan(200_000);
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard.toFile());
+        assertThat(json.path("uid").asText()).isNotEmpty();
+        assertThat(json.path("panels").size()).isGreaterThan(10);
+        try (Stream<Path> files = Files.list(GRAFANA)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .containsExactlyInAnyOrder("kustomization.yaml", "meshgate-dashboard.json");
+        }
     }
 
     // ---- RBAC

@@ -10,9 +10,12 @@ import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@code /actuator/meshgate} on the management port: the active configuration (version, load time,
@@ -66,6 +69,26 @@ public final class MeshgateEndpoint {
         status.put("reloads", reloads);
         status.put("filters", filters.names());
         return status;
+    }
+
+    /**
+     * {@code GET /actuator/meshgate/explain?method=GET&host=api.example.com&path=/orders/1?x=1&header=X-Env:stage}:
+     * which route takes such a request, why the routes before it do not, and its backends and
+     * endpoints with what is not eligible and why. {@code path} is required (with an optional query
+     * string, URL-encoded); {@code header} may repeat. Other views under {@code /actuator/meshgate/}
+     * are 404.
+     */
+    @ReadOperation
+    public @Nullable Map<String, Object> explain(
+            @Selector String view,
+            @Nullable String method,
+            @Nullable String host,
+            String path,
+            @Nullable List<String> header) {
+        if (!view.equals("explain")) {
+            return null;
+        }
+        return RouteExplainer.explain(active.current(), method, host, path, header == null ? List.of() : header);
     }
 
     private static Map<String, Object> route(Route route) {

@@ -15,10 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Per watched Service, while it is watched: {@code meshgate_discovery_endpoints{namespace,service,state}}
- * (state {@code ready}, {@code serving}, {@code terminating}), {@code
- * meshgate_discovery_staleness_seconds{namespace,service}} (0 while the watch is healthy) and {@code
- * meshgate_discovery_errors_total{namespace,service,reason}}. All read the watch when scraped.
+ * Per watched Service, while it is watched: {@code
+ * meshgate_discovery_endpoints{k8s_namespace,k8s_service,state}} (state {@code ready}, {@code serving},
+ * {@code terminating}), {@code meshgate_discovery_staleness_seconds{k8s_namespace,k8s_service}} (0 while
+ * the watch is healthy) and {@code meshgate_discovery_errors_total{k8s_namespace,k8s_service,reason}}.
+ * All read the watch when scraped. The labels are not {@code namespace} and {@code service}: Prometheus
+ * jobs in a cluster attach those to every series of the gateway's own pod (its namespace, its Service),
+ * and a scraped label of the same name would be renamed {@code exported_namespace}.
  */
 public final class DiscoveryMetrics implements DiscoveryListener {
 
@@ -32,7 +35,10 @@ public final class DiscoveryMetrics implements DiscoveryListener {
     @Override
     public void watchStarted(ServiceWatch watch) {
         Tags tags = Tags.of(
-                "namespace", watch.name().namespace(), "service", watch.name().name());
+                "k8s_namespace",
+                watch.name().namespace(),
+                "k8s_service",
+                watch.name().name());
         List<Meter> registered = new ArrayList<>();
         registered.add(endpoints(watch, tags, "ready", w -> w.counts().ready()));
         registered.add(endpoints(watch, tags, "serving", w -> w.counts().serving()));

@@ -34,6 +34,8 @@ public final class ConfigReloader implements SmartLifecycle {
     private final Clock clock;
     private final Counter applied;
     private final Counter rejected;
+    private final MeterRegistry meters;
+    private Gauge activeVersion;
     private final AtomicReference<ReloadStatus> lastRejection = new AtomicReference<>();
     private volatile boolean lastSucceeded = true;
     private volatile ConfigWatcher watcher;
@@ -44,6 +46,7 @@ public final class ConfigReloader implements SmartLifecycle {
         this.compiler = compiler;
         this.active = active;
         this.clock = clock;
+        this.meters = meters;
         this.applied = reloads(meters, "applied");
         this.rejected = reloads(meters, "rejected");
         Gauge.builder("meshgate.config.last.reload.successful", () -> lastSucceeded ? 1 : 0)
@@ -59,6 +62,7 @@ public final class ConfigReloader implements SmartLifecycle {
         RouteTable first = compiler.compile(RouteConfigLoader.load(source));
         active.activate(first);
         compiler.activated(first);
+        publishVersion(first);
         log.info(
                 "Serving route configuration {} from {}: {} routes, {} upstreams",
                 first.version(),
@@ -74,6 +78,22 @@ public final class ConfigReloader implements SmartLifecycle {
                 .register(meters);
     }
 
+    /**
+     * {@code meshgate_config_active{version}} is 1 for the active configuration's version (a content
+     * hash) and has no other series, so a dashboard shows which version each instance serves and
+     * whether replicas disagree. Called under the reload lock (or from the constructor).
+     */
+    private void publishVersion(RouteTable table) {
+        Gauge previous = activeVersion;
+        activeVersion = Gauge.builder("meshgate.config.active", () -> 1)
+                .description("1 for the version (content hash) of the active route configuration")
+                .tag("version", table.version())
+                .register(meters);
+        if (previous != null && !previous.getId().equals(activeVersion.getId())) {
+            meters.remove(previous);
+        }
+    }
+
     /** Reads the files again and applies them if they are valid and changed. */
     public synchronized void reload() {
         RouteTable current = active.current();
@@ -86,6 +106,7 @@ public final class ConfigReloader implements SmartLifecycle {
             RouteTable next = compiler.compile(config);
             active.activate(next);
             compiler.activated(next);
+            publishVersion(next);
             lastSucceeded = true;
             applied.increment();
             log.info(

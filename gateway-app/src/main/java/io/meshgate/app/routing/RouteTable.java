@@ -5,10 +5,13 @@ import io.meshgate.app.upstream.UpstreamRuntime;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.RouteConfig;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
 
 /**
  * One configuration compiled for traffic: routes in match order with their matchers, and the
@@ -48,6 +51,27 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    /** A route tried for a request in the admin explain view; {@code failed} is null when it matched. */
+    public record Tried(String routeId, String failed) {}
+
+    /**
+     * The routes a request of these parts is tried against, in order, up to and including the first
+     * that takes it, each with the condition that failed. For the admin explain view; the request path
+     * uses {@link #match}.
+     */
+    public List<Tried> explain(
+            String method, String host, String path, HttpHeaders headers, MultiValueMap<String, String> query) {
+        List<Tried> tried = new ArrayList<>();
+        for (CompiledRoute candidate : routes) {
+            String failed = candidate.matcher().explain(method, host, path, headers, query);
+            tried.add(new Tried(candidate.route().getId(), failed));
+            if (failed == null) {
+                break;
+            }
+        }
+        return tried;
     }
 
     public RouteConfig source() {

@@ -15,7 +15,6 @@ import io.meshgate.config.UpstreamPolicy;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.health.HealthCheckPolicy;
 import io.meshgate.health.HealthChecker;
-import io.meshgate.outlier.OutlierListener;
 import io.meshgate.outlier.OutlierPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,12 +30,12 @@ import java.util.Map;
 public final class UpstreamFactory {
 
     private final ServiceDiscovery discovery;
-    private final OutlierListener outlierListener;
+    private final UpstreamMetrics metrics;
     private final HealthProbe probe;
 
-    public UpstreamFactory(ServiceDiscovery discovery, OutlierListener outlierListener, HealthProbe probe) {
+    public UpstreamFactory(ServiceDiscovery discovery, UpstreamMetrics metrics, HealthProbe probe) {
         this.discovery = discovery;
-        this.outlierListener = outlierListener;
+        this.metrics = metrics;
         this.probe = probe;
     }
 
@@ -50,11 +49,14 @@ public final class UpstreamFactory {
             UpstreamPolicy policy = upstream.policy();
             UpstreamPool pool = UpstreamPool.builder(upstream.name(), endpoints(upstream))
                     .balancer(Balancer.named(policy.balancer()))
-                    .outlierDetection(outlierPolicy(policy.outlierDetection()), outlierListener)
+                    .outlierDetection(outlierPolicy(policy.outlierDetection()), metrics)
                     .panicThreshold(policy.panicThreshold())
                     .carryOver(previous.get(upstream.name()))
                     .build();
             pools.put(upstream.name(), pool);
+            if (policy.outlierDetection() != null) {
+                metrics.register(upstream.name());
+            }
             HealthCheck check = policy.healthCheck();
             if (check != null) {
                 HealthCheckPolicy healthPolicy = healthPolicy(check);

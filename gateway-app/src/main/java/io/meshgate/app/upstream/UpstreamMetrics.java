@@ -54,16 +54,31 @@ public final class UpstreamMetrics implements OutlierListener {
                 .register(registry);
     }
 
+    /**
+     * Registers an upstream's outlier counters at zero, so that they exist (and dashboards show 0) before
+     * the first ejection.
+     */
+    public void register(String upstream) {
+        ejectionsCounter(upstream);
+        returnsCounter(upstream);
+    }
+
+    private Counter ejectionsCounter(String upstream) {
+        return counter("meshgate.outlier.ejections", "Endpoints taken out of rotation by outlier detection", upstream);
+    }
+
+    private Counter returnsCounter(String upstream) {
+        return counter("meshgate.outlier.returns", "Ejected endpoints whose ejection time was up", upstream);
+    }
+
     @Override
     public void ejected(String upstream, String endpoint, int consecutiveFailures, Duration ejectionTime) {
-        counter("meshgate.outlier.ejections", "Endpoints taken out of rotation by outlier detection", upstream)
-                .increment();
+        ejectionsCounter(upstream).increment();
     }
 
     @Override
     public void returned(String upstream, String endpoint, Duration ejectedFor) {
-        counter("meshgate.outlier.returns", "Ejected endpoints whose ejection time was up", upstream)
-                .increment();
+        returnsCounter(upstream).increment();
     }
 
     @Override

@@ -81,7 +81,8 @@ class ApiServerOutageIT {
             String metrics = prometheus();
             assertThat(metrics)
                     .containsPattern(
-                            "meshgate_discovery_staleness_seconds\\{namespace=\"shop\",service=\"orders\"}" + " [1-9]");
+                            "meshgate_discovery_staleness_seconds\\{k8s_namespace=\"shop\",k8s_service=\"orders\"}"
+                                    + " [1-9]");
             assertThat(load.answeredSince(down)).isGreaterThan(100);
 
             cluster.api().start();

@@ -341,10 +341,11 @@ class KubernetesDiscoveryIT {
 
         String prometheus = gateway.prometheus();
         assertThat(prometheus)
-                .contains("meshgate_discovery_endpoints{namespace=\"shop\",service=\"orders\",state=\"ready\"} 2.0")
-                .contains("meshgate_discovery_staleness_seconds{namespace=\"shop\",service=\"orders\"} 0.0")
-                .containsPattern("meshgate_discovery_errors_total\\{namespace=\"locked\",reason=\"forbidden\","
-                        + "service=\"vault\"} [1-9]");
+                .contains(
+                        "meshgate_discovery_endpoints{k8s_namespace=\"shop\",k8s_service=\"orders\",state=\"ready\"} 2.0")
+                .contains("meshgate_discovery_staleness_seconds{k8s_namespace=\"shop\",k8s_service=\"orders\"} 0.0")
+                .containsPattern("meshgate_discovery_errors_total\\{k8s_namespace=\"locked\",k8s_service=\"vault\","
+                        + "reason=\"forbidden\"} [1-9]");
     }
 
     @Test
