@@ -11,7 +11,9 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds one entry under {@code upstreams:} to an {@link Upstream}. */
 final class UpstreamBinder {
 
-    private static final List<String> UPSTREAM_KEYS = List.of("endpoints", "kubernetes");
+    private static final List<String> UPSTREAM_KEYS = List.of(
+            "endpoints", "kubernetes", "retryBudget", "circuitBreaker" // resilience: bound in resilience()
+            );
     private static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final List<String> KUBERNETES_KEYS = List.of("service", "namespace", "port");
 
@@ -51,7 +53,20 @@ final class UpstreamBinder {
             return null;
         }
         UpstreamSource source = endpoints != null ? staticEndpoints(endpoints, label) : kubernetes(kubernetes);
-        return source == null ? null : new Upstream(name, source, reader.location(entry.keyNode()));
+        return resilience(name, source, reader.location(entry.keyNode()), body);
+    }
+
+    /**
+     * The upstream with its retry budget and circuit breaker as written in its body, or null without a
+     * source (the policies are still checked, so their errors come with the others).
+     */
+    private Upstream resilience(String name, UpstreamSource source, SourceLocation location, YamlMapping body) {
+        PolicyBinder policies = new PolicyBinder(reader);
+        RetryBudgetPolicy budget =
+                body.has("retryBudget") ? policies.retryBudget(body.get("retryBudget")) : RetryBudgetPolicy.DEFAULT;
+        CircuitBreakerPolicy breaker =
+                body.has("circuitBreaker") ? policies.circuitBreaker(body.get("circuitBreaker"), name) : null;
+        return source == null ? null : new Upstream(name, source, location, budget, breaker);
     }
 
     private StaticEndpoints staticEndpoints(Node node, String label) {
