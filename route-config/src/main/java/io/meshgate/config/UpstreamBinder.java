@@ -11,9 +11,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds one entry under {@code upstreams:} to an {@link Upstream}. */
 final class UpstreamBinder {
 
-    private static final List<String> UPSTREAM_KEYS = List.of(
-            "endpoints", "kubernetes", "retryBudget", "circuitBreaker" // resilience: bound in resilience()
-            );
+    private static final List<String> UPSTREAM_KEYS =
+            List.of("endpoints", "kubernetes", "retryBudget", "circuitBreaker");
     private static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final List<String> KUBERNETES_KEYS = List.of("service", "namespace", "port");
 
