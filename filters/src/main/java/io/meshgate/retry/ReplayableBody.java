@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 
 /**
@@ -85,6 +87,20 @@ public final class ReplayableBody {
 
     private IllegalStateException notReplayable() {
         return new IllegalStateException("the request body cannot be sent again: " + reason());
+    }
+
+    /**
+     * A replayable body over Spring's buffers, for the Spring Cloud Gateway path ({@code
+     * exchange.getRequest().getBody()}): Netty buffers are used as they are (same reference count),
+     * others are wrapped.
+     */
+    public static ReplayableBody ofDataBuffers(Publisher<? extends DataBuffer> source, long limit) {
+        return new ReplayableBody(Flux.from(source).map(NettyDataBufferFactory::toByteBuf), limit);
+    }
+
+    /** {@link #attempt()} as Spring buffers, for the Spring Cloud Gateway path. */
+    public Flux<DataBuffer> attempt(NettyDataBufferFactory factory) {
+        return attempt().map(factory::wrap);
     }
 
     /** Whether the next {@link #attempt()} would send the whole body. */

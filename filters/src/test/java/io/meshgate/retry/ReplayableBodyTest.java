@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -118,6 +123,29 @@ class ReplayableBodyTest {
         assertThat(body.keptBytes()).isZero();
         assertClientBuffersReleased();
         assertThatIllegalStateException().isThrownBy(body::attempt).withMessageContaining("stopped before its end");
+    }
+
+    @Test
+    void springBuffersAreReplayedAsSpringBuffersAndReleased() {
+        NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+        Flux<DataBuffer> fromClient = Flux.defer(() -> Flux.just("ab", "cd").map(text -> {
+            NettyDataBuffer buffer = factory.wrap(chunk(text));
+            return (DataBuffer) buffer;
+        }));
+        ReplayableBody body = ReplayableBody.ofDataBuffers(fromClient, 16);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            String sent = body.attempt(factory)
+                    .map(buffer -> {
+                        String text = buffer.toString(StandardCharsets.UTF_8);
+                        DataBufferUtils.release(buffer);
+                        return text;
+                    })
+                    .collect(java.util.stream.Collectors.joining())
+                    .block();
+            assertThat(sent).isEqualTo("abcd");
+        }
+        body.release();
+        assertClientBuffersReleased();
     }
 
     @Test
