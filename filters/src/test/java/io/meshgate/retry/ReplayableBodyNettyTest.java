@@ -52,7 +52,10 @@ class ReplayableBodyNettyTest {
         server.disposeNow(Duration.ofSeconds(5));
     }
 
-    /** The client's body: direct buffers of {@code chunkSize} bytes (unpooled, so a released one is never reused and its count can be checked). */
+    /**
+     * The client's body: direct buffers of {@code chunkSize} bytes, unpooled so that a released one is
+     * never reused and its count can be checked.
+     */
     private Flux<ByteBuf> clientBody(int chunks, int chunkSize) {
         return Flux.range(0, chunks).map(i -> {
             byte[] content = new byte[chunkSize];
