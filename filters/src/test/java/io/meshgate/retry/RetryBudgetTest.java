@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.balance.VirtualClock;
 import io.meshgate.config.RetryBudgetPolicy;
+import io.meshgate.config.SourceLocation;
+import io.meshgate.config.StaticEndpoints;
+import io.meshgate.config.Upstream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,5 +176,30 @@ class RetryBudgetTest {
         }
         assertThat(allowed.get()).isBetween(1_000, 1_000 + threads);
         assertThat(budget.exhausted().sum()).isEqualTo(4_000 - allowed.get());
+    }
+
+    @Test
+    void aReloadKeepsTheBudgetOfAnUnchangedPolicyAndItsSpentRetries() {
+        StaticEndpoints none = new StaticEndpoints(List.of());
+        SourceLocation here = new SourceLocation("routes.yaml", 1, 1);
+        Upstream orders = new Upstream("orders", none, here);
+        RetryBudgets first = RetryBudgets.of(List.of(orders), RetryBudgets.NONE, clock);
+        RetryBudget budget = first.get("orders");
+        assertThat(budget.percent()).isEqualTo(20);
+        while (budget.tryWithdraw()) {
+            // spend the reserve, as an outage would
+        }
+
+        RetryBudgets second = RetryBudgets.of(List.of(orders), first, clock);
+        assertThat(second.get("orders")).isSameAs(budget);
+        assertThat(second.get("orders").available()).isZero();
+
+        Upstream stricter =
+                new Upstream("orders", none, here, new RetryBudgetPolicy(5, 1, Duration.ofSeconds(10), here), null);
+        RetryBudgets third = RetryBudgets.of(List.of(stricter), second, clock);
+        assertThat(third.get("orders")).isNotSameAs(budget);
+        assertThat(third.get("orders").available()).isEqualTo(10);
+        assertThat(third.get("other")).isNull();
+        assertThat(third.all()).containsOnlyKeys("orders");
     }
 }
