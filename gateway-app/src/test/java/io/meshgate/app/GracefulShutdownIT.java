@@ -30,9 +30,9 @@ import reactor.core.publisher.Mono;
  */
 class GracefulShutdownIT {
 
-    private static final Duration DRAIN = Duration.ofMillis(1500);
+    private static final Duration DRAIN = Duration.ofSeconds(3);
     private static final int CHUNKS = 40;
-    private static final int INTERVAL_MS = 100; // so the streams last 4 s: well past the drain delay
+    private static final int INTERVAL_MS = 150; // so the streams last 6 s: well past the drain delay
 
     @RegisterExtension
     static GatewayExtension gateway = GatewayExtension.withUpstreams("slow")
@@ -116,7 +116,7 @@ class GracefulShutdownIT {
         Thread closer = new Thread(gateway.context()::close, "test-sigterm");
         closer.start();
 
-        await().atMost(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(1))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> readiness() == 503);
         assertThat(getOnNewConnection("/direct/during-drain"))
