@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,17 +177,33 @@ public final class UpstreamPool {
      * @return the lease, or null when neither this upstream nor its failover has any endpoint to offer
      */
     public Lease acquire() {
-        return acquire(clock.getAsLong(), 0, false);
+        return acquire(clock.getAsLong(), 0, false, null);
     }
 
-    private Lease acquire(long now, int depth, boolean healthyOnly) {
+    /**
+     * Acquires an endpoint for a retry, by the rules of {@link #acquire()} but among the endpoints
+     * {@code excluded} does not match (those already tried), in this upstream and its failover. When
+     * every endpoint the rules allow is excluded, it acquires as {@link #acquire()} does: a retry to
+     * an endpoint already tried beats no retry. The filtered array is built per call, which is fine
+     * for retries and why the first attempt uses {@link #acquire()}.
+     *
+     * @param excluded matches the endpoints to avoid, such as {@code io.meshgate.retry.TriedEndpoints}
+     * @return the lease, or null when neither this upstream nor its failover has any endpoint to offer
+     */
+    public Lease acquire(Predicate<? super Endpoint> excluded) {
+        long now = clock.getAsLong();
+        Lease lease = acquire(now, 0, false, excluded);
+        return lease != null ? lease : acquire(now, 0, false, null);
+    }
+
+    private Lease acquire(long now, int depth, boolean healthyOnly, Predicate<? super Endpoint> excluded) {
         Snapshot s = current(now);
         EndpointStats[] from = s.available;
         if (s.primaryShare < SHARE_SCALE) {
             UpstreamPool next = failover;
             if (next != null && depth < MAX_FAILOVER_DEPTH) {
                 if (s.healthy == 0 || share() >= s.primaryShare) {
-                    Lease lease = next.acquire(next.clock.getAsLong(), depth + 1, true);
+                    Lease lease = next.acquire(next.clock.getAsLong(), depth + 1, true, excluded);
                     if (lease != null) {
                         failoverAcquires.increment();
                         return lease;
@@ -199,16 +216,47 @@ public final class UpstreamPool {
                 return null;
             }
         }
+        boolean panic = from != s.healthyOnes;
         int size = from.length;
         if (size == 0) {
             return null;
         }
-        if (from != s.healthyOnes) {
+        EndpointStats chosen = size == 1 ? from[0] : balancer.pick(from, now);
+        if (excluded != null && excluded.test(chosen.endpoint())) {
+            // Pick again among the untried only now: balancers cache work per array, and a retry's
+            // first pick usually lands on an untried endpoint anyway.
+            EndpointStats[] untried = without(from, excluded);
+            if (untried.length == 0) {
+                return null;
+            }
+            chosen = untried.length == 1 ? untried[0] : balancer.pick(untried, now);
+        }
+        if (panic) {
             panicAcquires.increment();
         }
-        EndpointStats chosen = size == 1 ? from[0] : balancer.pick(from, now);
         chosen.acquired();
         return new Lease(this, chosen, now);
+    }
+
+    /** The endpoints {@code excluded} does not match: the same array when it matches none. */
+    private static EndpointStats[] without(EndpointStats[] from, Predicate<? super Endpoint> excluded) {
+        int kept = 0;
+        for (EndpointStats stats : from) {
+            if (!excluded.test(stats.endpoint())) {
+                kept++;
+            }
+        }
+        if (kept == from.length) {
+            return from;
+        }
+        EndpointStats[] rest = new EndpointStats[kept];
+        int i = 0;
+        for (EndpointStats stats : from) {
+            if (!excluded.test(stats.endpoint())) {
+                rest[i++] = stats;
+            }
+        }
+        return rest;
     }
 
     private int share() {
@@ -227,7 +275,7 @@ public final class UpstreamPool {
         long now = clock.getAsLong();
         Snapshot s = current(now);
         if (s.primaryShare < SHARE_SCALE && failover != null) {
-            Lease lease = acquire(now, 0, false);
+            Lease lease = acquire(now, 0, false, null);
             if (lease == null) {
                 return null;
             }

@@ -79,6 +79,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
                 "--server.port=0",
                 "--management.server.port=0",
                 "--spring.main.banner-mode=off"));
+        if (extraArgs.stream().noneMatch(arg -> arg.startsWith("--meshgate.shutdown.drain-delay="))) {
+            args.add("--meshgate.shutdown.drain-delay=0s"); // tests close the gateway at once
+        }
         args.addAll(extraArgs);
         context = new SpringApplicationBuilder(MeshgateApplication.class).run(args.toArray(String[]::new));
         port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));

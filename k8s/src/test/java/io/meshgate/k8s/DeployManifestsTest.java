@@ -227,6 +227,12 @@ class DeployManifestsTest {
         });
     }
 
+    /** A Spring duration in whole seconds ("30s", "1m"). */
+    private static long seconds(Object value) {
+        return Duration.parse("PT" + String.valueOf(value).toUpperCase(java.util.Locale.ROOT))
+                .toSeconds();
+    }
+
     private static Deployment deployment() {
         return base(Deployment.class, "meshgate");
     }
@@ -492,16 +498,16 @@ class DeployManifestsTest {
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("memory");
 
-        // preStop keeps serving while the endpoint removal spreads, then Spring drains in-flight requests.
+        // SIGTERM: readiness turns 503 at once and the gateway keeps accepting for the drain delay while
+        // the endpoint removal spreads (no preStop hook needed), then Spring drains in-flight requests.
         assertThat(application.get("server.shutdown")).isEqualTo("graceful");
-        long drain = Duration.parse("PT"
-                        + String.valueOf(application.getOrDefault("spring.lifecycle.timeout-per-shutdown-phase", "30s"))
-                                .toUpperCase(java.util.Locale.ROOT))
-                .toSeconds();
-        int preStop =
-                container.getLifecycle().getPreStop().getSleep().getSeconds().intValue();
-        assertThat(preStop).isPositive();
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStop + drain);
+        long drain = seconds(application.getOrDefault("spring.lifecycle.timeout-per-shutdown-phase", "30s"));
+        long drainDelay = seconds(arg("meshgate.shutdown.drain-delay"));
+        assertThat(drainDelay).isPositive().isLessThan(drain);
+        assertThat(container.getLifecycle())
+                .as("no preStop hook: the gateway drains itself")
+                .isNull();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(drainDelay + drain);
 
         assertThat(pod.getAffinity().getPodAntiAffinity()).isNotNull();
         Map<String, String> podLabels =

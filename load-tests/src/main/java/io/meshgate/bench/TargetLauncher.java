@@ -128,7 +128,9 @@ final class TargetLauncher {
                 "--meshgate.routes=" + routes,
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
-                "--management.server.port=" + Ports.free()));
+                "--management.server.port=" + Ports.free(),
+                // no load balancer to wait for: stop at once when the run ends
+                "--meshgate.shutdown.drain-delay=0s"));
         if (spec.tls()) {
             args.addAll(certs.springServerArgs());
         }

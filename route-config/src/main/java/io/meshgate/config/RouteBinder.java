@@ -11,7 +11,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds one item under {@code routes:} to a {@link Route}. */
 final class RouteBinder {
 
-    private static final List<String> ROUTE_KEYS = List.of("id", "match", "backends", "upstream", "timeout", "filters");
+    private static final List<String> ROUTE_KEYS =
+            List.of("id", "match", "backends", "upstream", "timeout", "filters", "retry");
     private static final List<String> BACKEND_KEYS = List.of("upstream", "weight");
 
     // Spring Cloud Gateway's shortcut syntax: a factory name, then optionally '=' and arguments.
@@ -19,10 +20,12 @@ final class RouteBinder {
 
     private final NodeReader reader;
     private final MatchBinder matchBinder;
+    private final PolicyBinder policyBinder;
 
     RouteBinder(NodeReader reader) {
         this.reader = reader;
         this.matchBinder = new MatchBinder(reader);
+        this.policyBinder = new PolicyBinder(reader);
     }
 
     /** The route, or null if the node is not a mapping at all. */
@@ -38,7 +41,8 @@ final class RouteBinder {
         List<Backend> backends = backends(route, label);
         Duration timeout = route.has("timeout") ? timeout(route.get("timeout")) : Route.DEFAULT_TIMEOUT;
         List<FilterSpec> filters = route.has("filters") ? filters(route.get("filters")) : List.of();
-        return new Route(id, match, backends, timeout, filters, location);
+        RetryPolicy retry = route.has("retry") ? policyBinder.retry(route.get("retry"), timeout) : RetryPolicy.DEFAULT;
+        return new Route(id, match, backends, timeout, filters, location, retry);
     }
 
     private String id(YamlMapping route) {

@@ -69,6 +69,15 @@ final class RouteConfigAssembler {
             }
         }
         checkFailovers(upstreams, declared, errors);
+        for (Upstream upstream : upstreams.values()) {
+            CircuitBreakerPolicy breaker = upstream.circuitBreaker();
+            if (breaker != null && breaker.fallback() != null && !declared.containsKey(breaker.fallback())) {
+                errors.add(new ConfigError(
+                        breaker.location(),
+                        "upstream '" + upstream.name() + "' falls back to upstream '" + breaker.fallback()
+                                + "', which is not defined"));
+            }
+        }
         if (!errors.isEmpty()) {
             errors.sort(READING_ORDER);
             throw new ConfigException(errors);

@@ -7,11 +7,19 @@ package io.meshgate.config;
  * @param source where the endpoints come from: a static list or a Kubernetes Service
  * @param policy how endpoints are chosen and failing ones handled
  * @param location where the upstream is declared
+ * @param retryBudget how many retries the upstream takes ({@link RetryBudgetPolicy#DEFAULT} if not written)
+ * @param circuitBreaker the upstream's circuit breaker, or null for none
  */
-public record Upstream(String name, UpstreamSource source, UpstreamPolicy policy, SourceLocation location) {
+public record Upstream(
+        String name,
+        UpstreamSource source,
+        UpstreamPolicy policy,
+        SourceLocation location,
+        RetryBudgetPolicy retryBudget,
+        CircuitBreakerPolicy circuitBreaker) {
 
-    /** An upstream with the default policy. */
+    /** An upstream with the default policy and retry budget, and no circuit breaker. */
     public Upstream(String name, UpstreamSource source, SourceLocation location) {
-        this(name, source, UpstreamPolicy.DEFAULTS, location);
+        this(name, source, UpstreamPolicy.DEFAULTS, location, RetryBudgetPolicy.DEFAULT, null);
     }
 }

@@ -13,7 +13,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class UpstreamBinder {
 
     private static final List<String> UPSTREAM_KEYS = Stream.concat(
-                    Stream.of("endpoints", "kubernetes"), UpstreamPolicyBinder.KEYS.stream())
+                    Stream.of("endpoints", "kubernetes", "retryBudget", "circuitBreaker"),
+                    UpstreamPolicyBinder.KEYS.stream())
             .toList();
     private static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final List<String> KUBERNETES_KEYS = List.of("service", "namespace", "port");
@@ -57,7 +58,21 @@ final class UpstreamBinder {
         }
         UpstreamSource source = endpoints != null ? staticEndpoints(endpoints, label) : kubernetes(kubernetes);
         UpstreamPolicy policy = policyBinder.bind(body, label);
-        return source == null ? null : new Upstream(name, source, policy, reader.location(entry.keyNode()));
+        return resilience(name, source, policy, reader.location(entry.keyNode()), body);
+    }
+
+    /**
+     * The upstream with its retry budget and circuit breaker as written in its body, or null without a
+     * source (the policies are still checked, so their errors come with the others).
+     */
+    private Upstream resilience(
+            String name, UpstreamSource source, UpstreamPolicy policy, SourceLocation location, YamlMapping body) {
+        PolicyBinder policies = new PolicyBinder(reader);
+        RetryBudgetPolicy budget =
+                body.has("retryBudget") ? policies.retryBudget(body.get("retryBudget")) : RetryBudgetPolicy.DEFAULT;
+        CircuitBreakerPolicy breaker =
+                body.has("circuitBreaker") ? policies.circuitBreaker(body.get("circuitBreaker"), name) : null;
+        return source == null ? null : new Upstream(name, source, policy, location, budget, breaker);
     }
 
     private StaticEndpoints staticEndpoints(Node node, String label) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -15,7 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A small HTTP upstream that answers every request with a JSON description of it (which upstream
  * answered, method, path, headers, body size), so the quickstart and the tests can see where a
  * request went and what reached it. Headers {@code x-echo-status} and {@code x-echo-delay-ms} ask
- * for another status or a slow answer.
+ * for another status or a slow answer; {@code x-echo-stream-chunks: N} (with {@code
+ * x-echo-stream-interval-ms}, default 100) for a slow streaming answer instead: the response headers
+ * at once, then N lines {@code chunk i} one interval apart, then the end.
  */
 public final class EchoServer implements AutoCloseable {
 
@@ -60,6 +63,15 @@ public final class EchoServer implements AutoCloseable {
                                     (a, b) -> a + "," + b));
                     description.put("headers", headers);
                     description.put("bodyBytes", body.length);
+                    String chunks = request.requestHeaders().get("x-echo-stream-chunks");
+                    if (chunks != null) {
+                        String interval = request.requestHeaders().get("x-echo-stream-interval-ms");
+                        return stream(
+                                name,
+                                response,
+                                Integer.parseInt(chunks),
+                                Duration.ofMillis(interval == null ? 100 : Long.parseLong(interval)));
+                    }
                     String status = request.requestHeaders().get("x-echo-status");
                     String delay = request.requestHeaders().get("x-echo-delay-ms");
                     Mono<Void> reply = response.status(status == null ? 200 : Integer.parseInt(status))
@@ -72,6 +84,13 @@ public final class EchoServer implements AutoCloseable {
                             : Mono.delay(Duration.ofMillis(Long.parseLong(delay)))
                                     .then(reply);
                 });
+    }
+
+    private static Mono<Void> stream(String name, HttpServerResponse response, int chunks, Duration interval) {
+        return response.header(UPSTREAM_HEADER, name)
+                .header("content-type", "text/plain")
+                .sendString(Flux.interval(Duration.ZERO, interval).take(chunks).map(i -> "chunk " + i + "\n"))
+                .then();
     }
 
     public String name() {
