@@ -130,7 +130,7 @@ final class TargetLauncher {
                 "--server.address=127.0.0.1",
                 "--management.server.port=" + Ports.free()));
         if (spec.tls()) {
-            args.addAll(certs.springServerArgs());
+            args.addAll(certs.meshgateServerArgs());
         }
         args.addAll(spec.extraArgs());
         return java(meshgateJar, args);

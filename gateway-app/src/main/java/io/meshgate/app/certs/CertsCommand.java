@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * starting the gateway. {@code java -jar meshgate.jar certs --help} lists the options.
  */
 @Command(
-        name = "certs",
+        name = "meshgate.jar certs",
         mixinStandardHelpOptions = true,
         description = "Creates a development CA and certificates signed by it (PEM; ECDSA P-256). Not for production.",
         subcommands = {CertsCommand.Ca.class, CertsCommand.Server.class, CertsCommand.Client.class})

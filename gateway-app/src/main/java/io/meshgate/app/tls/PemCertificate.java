@@ -114,12 +114,15 @@ public record PemCertificate(
     }
 
     private static List<X509Certificate> certificates(Path file, byte[] bytes) throws CertificateRejectedException {
-        List<X509Certificate> chain;
-        try {
-            PemContent pem = PemContent.of(new String(bytes, StandardCharsets.US_ASCII));
-            chain = pem == null ? null : pem.getCertificates();
-        } catch (RuntimeException e) {
-            throw new CertificateRejectedException(file, "not a PEM certificate: " + e.getMessage(), e);
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        List<X509Certificate> chain = null;
+        if (PemContent.isPresentInText(text)) {
+            try {
+                chain = PemContent.of(text).getCertificates();
+            } catch (RuntimeException e) {
+                // The message says it all; the parser's stack trace would only bury it.
+                throw new CertificateRejectedException(file, "not a readable PEM certificate: " + e.getMessage());
+            }
         }
         if (chain == null || chain.isEmpty()) {
             throw new CertificateRejectedException(file, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
@@ -128,12 +131,14 @@ public record PemCertificate(
     }
 
     private static PrivateKey privateKey(Path file, byte[] bytes) throws CertificateRejectedException {
-        PrivateKey key;
-        try {
-            PemContent pem = PemContent.of(new String(bytes, StandardCharsets.US_ASCII));
-            key = pem == null ? null : pem.getPrivateKey();
-        } catch (RuntimeException e) {
-            throw new CertificateRejectedException(file, "not a PEM private key: " + e.getMessage(), e);
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        PrivateKey key = null;
+        if (PemContent.isPresentInText(text)) {
+            try {
+                key = PemContent.of(text).getPrivateKey();
+            } catch (RuntimeException e) {
+                throw new CertificateRejectedException(file, "not a readable PEM private key: " + e.getMessage());
+            }
         }
         if (key == null) {
             throw new CertificateRejectedException(

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,9 @@ public final class ServerCertificates implements AutoCloseable {
     private final Clock clock;
     private final PemCertificate[] served;
     private final SslProvider[] servedProviders;
+    // The files of the last rejected attempt: the certificate's and the key's watcher both call
+    // back for one Secret update, and one bad update is logged and counted once.
+    private final byte[][] rejectedContent;
     private final Counter[] successes;
     private final Counter[] rejections;
     // Not guarded by this: close() waits for a running callback, which takes this lock to reload.
@@ -59,12 +63,13 @@ public final class ServerCertificates implements AutoCloseable {
         int count = sources.size();
         this.served = new PemCertificate[count];
         this.servedProviders = new SslProvider[count];
+        this.rejectedContent = new byte[count][];
         this.successes = new Counter[count];
         this.rejections = new Counter[count];
         for (int i = 0; i < count; i++) {
             TlsProperties.Certificate source = this.sources.get(i);
             served[i] = PemCertificate.read(source, clock.instant());
-            servedProviders[i] = providers.apply(served[i]);
+            servedProviders[i] = provider(served[i]);
             String name = source.displayName();
             int index = i;
             Gauge.builder("meshgate.tls.certificate.expiry", this, self -> self.expiryEpochSeconds(index))
@@ -124,14 +129,21 @@ public final class ServerCertificates implements AutoCloseable {
     public synchronized boolean reload(int index) {
         TlsProperties.Certificate source = sources.get(index);
         String name = source.displayName();
+        byte[] content = null;
         PemCertificate next;
+        SslProvider provider;
         try {
-            byte[] content = PemCertificate.readContent(source);
-            if (served[index].sameContent(content)) {
+            content = PemCertificate.readContent(source);
+            if (served[index].sameContent(content) || Arrays.equals(content, rejectedContent[index])) {
                 return false;
             }
             next = PemCertificate.read(source, clock.instant());
+            provider = provider(next);
         } catch (CertificateRejectedException e) {
+            if (content == null && rejectedContent[index] != null && rejectedContent[index].length == 0) {
+                return false; // still unreadable, already said so
+            }
+            rejectedContent[index] = content == null ? new byte[0] : content;
             rejections[index].increment();
             log.warn(
                     "TLS certificate '{}' not reloaded: {}: {}; still serving the one valid until {}",
@@ -141,19 +153,7 @@ public final class ServerCertificates implements AutoCloseable {
                     served[index].notAfter());
             return false;
         }
-        SslProvider provider;
-        try {
-            provider = providers.apply(next);
-        } catch (RuntimeException e) {
-            rejections[index].increment();
-            log.warn(
-                    "TLS certificate '{}' not reloaded: {}: {}; still serving the one valid until {}",
-                    name,
-                    source.certificate(),
-                    e.getMessage(),
-                    served[index].notAfter());
-            return false;
-        }
+        rejectedContent[index] = null;
         served[index] = next;
         servedProviders[index] = provider;
         table = buildTable();
@@ -173,6 +173,16 @@ public final class ServerCertificates implements AutoCloseable {
         for (ConfigWatcher watcher : watchers) {
             watcher.close();
             watchers.remove(watcher);
+        }
+    }
+
+    private SslProvider provider(PemCertificate certificate) throws CertificateRejectedException {
+        try {
+            return providers.apply(certificate);
+        } catch (RuntimeException e) {
+            // Netty refuses what the checks before let through, such as an unsupported key type.
+            throw new CertificateRejectedException(
+                    certificate.source().certificate(), "cannot be served: " + e.getMessage(), e);
         }
     }
 
