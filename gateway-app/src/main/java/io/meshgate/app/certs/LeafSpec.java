@@ -77,14 +77,19 @@ public record LeafSpec(
                 now.plus(DEFAULT_VALIDITY));
     }
 
-    /** This spec with IP address SANs as well. */
+    /** This spec with these IP address SANs instead. */
     public LeafSpec withIpAddresses(String... addresses) {
         return new LeafSpec(commonName, dnsNames, List.of(addresses), uris, usage, notBefore, notAfter);
     }
 
-    /** This spec with DNS SANs as well. */
+    /** This spec with these DNS SANs instead. */
     public LeafSpec withDnsNames(String... names) {
         return new LeafSpec(commonName, List.of(names), ipAddresses, uris, usage, notBefore, notAfter);
+    }
+
+    /** This spec with these URI SANs instead. */
+    public LeafSpec withUris(String... newUris) {
+        return new LeafSpec(commonName, dnsNames, ipAddresses, List.of(newUris), usage, notBefore, notAfter);
     }
 
     /** This spec with another validity (tests make expired and not-yet-valid certificates with it). */

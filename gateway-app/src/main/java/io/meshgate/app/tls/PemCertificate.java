@@ -68,7 +68,8 @@ public record PemCertificate(
      *
      * @throws CertificateRejectedException naming the file and what is wrong with it
      */
-    static PemCertificate read(TlsProperties.Certificate source, Instant now) throws CertificateRejectedException {
+    public static PemCertificate read(TlsProperties.Certificate source, Instant now)
+            throws CertificateRejectedException {
         byte[] certificateBytes = readFile(source.certificate());
         byte[] keyBytes = readFile(source.privateKey());
         List<X509Certificate> chain = certificates(source.certificate(), certificateBytes);
@@ -101,6 +102,15 @@ public record PemCertificate(
                 key,
                 names.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList(),
                 content);
+    }
+
+    /**
+     * The certificates of a PEM file, such as a CA bundle.
+     *
+     * @throws CertificateRejectedException naming the file and what is wrong with it
+     */
+    public static List<X509Certificate> readCertificates(Path file) throws CertificateRejectedException {
+        return certificates(file, readFile(file));
     }
 
     private static byte[] readFile(Path file) throws CertificateRejectedException {

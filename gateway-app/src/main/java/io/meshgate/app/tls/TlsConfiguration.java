@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
@@ -38,7 +40,10 @@ public class TlsConfiguration {
                     "Both meshgate.tls.certificates and server.ssl.* configure TLS on the traffic port; use one");
         }
         ServerCertificates certificates = new ServerCertificates(
-                properties.certificates(), new ServerSslProviders(properties.http2()), meters, Clock.systemUTC());
+                properties.certificates(),
+                ServerSslProviders.forTraffic(properties.http2()),
+                meters,
+                Clock.systemUTC());
         certificates.watch();
         return certificates;
     }
@@ -49,7 +54,7 @@ public class TlsConfiguration {
      */
     @Bean
     WebServerFactoryCustomizer<NettyReactiveWebServerFactory> tlsServerCustomizer(
-            TlsProperties properties, ServerCertificates certificates) {
+            TlsProperties properties, @Qualifier("serverCertificates") ServerCertificates certificates) {
         HttpProtocol[] protocols = properties.http2()
                 ? new HttpProtocol[] {HttpProtocol.H2, HttpProtocol.HTTP11}
                 : new HttpProtocol[] {HttpProtocol.HTTP11};
@@ -63,6 +68,15 @@ public class TlsConfiguration {
                                 .setSniAsyncMappings(
                                         (serverName, promise) -> promise.setSuccess(certificates.select(serverName))))
                 .protocol(protocols));
+    }
+
+    @Bean
+    @ConditionalOnProperty("meshgate.tls.redirect.port")
+    HttpsRedirectServer httpsRedirectServer(TlsProperties properties, Environment environment) {
+        return new HttpsRedirectServer(
+                environment.getProperty("server.address", "0.0.0.0"),
+                properties.redirect().port(),
+                properties.redirect().httpsPort());
     }
 
     /** True when at least one certificate is configured (in any property source form). */

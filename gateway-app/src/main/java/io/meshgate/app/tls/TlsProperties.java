@@ -12,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param certificates the certificates; the first also serves clients that send no SNI or a name
  *     no certificate claims
  * @param http2 whether ALPN offers {@code h2} before {@code http/1.1}
+ * @param redirect the optional plain HTTP listener that redirects to HTTPS
  */
 @ConfigurationProperties("meshgate.tls")
-public record TlsProperties(List<Certificate> certificates, @DefaultValue("true") boolean http2) {
+public record TlsProperties(
+        List<Certificate> certificates, @DefaultValue("true") boolean http2, @DefaultValue Redirect redirect) {
 
     public TlsProperties {
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
@@ -24,6 +26,15 @@ public record TlsProperties(List<Certificate> certificates, @DefaultValue("true"
     public boolean enabled() {
         return !certificates.isEmpty();
     }
+
+    /**
+     * A plain HTTP listener answering {@code 308} with the HTTPS URL of the same host and path.
+     *
+     * @param port its port; none (the default) means no such listener
+     * @param httpsPort the port in the redirect URL: where clients reach the TLS listener (behind a
+     *     Kubernetes Service usually 443, which is left out of the URL)
+     */
+    public record Redirect(Integer port, @DefaultValue("443") int httpsPort) {}
 
     /**
      * One certificate and its key, as PEM files (a Kubernetes TLS Secret's {@code tls.crt} and

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshgate.app.GatewayExtension;
 import io.meshgate.app.certs.IssuedCertificate;
 import io.meshgate.app.certs.LeafSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,7 +45,10 @@ class TlsIT {
                 extension.arg(arg);
             }
         }
-        return extension.arg("--meshgate.tls.certificates[2].server-names[0]=api.internal.test");
+        return extension
+                .arg("--meshgate.tls.certificates[2].server-names[0]=api.internal.test")
+                .arg("--meshgate.tls.redirect.port=0")
+                .arg("--meshgate.tls.redirect.https-port=8443");
     }
 
     @Test
@@ -115,6 +122,19 @@ class TlsIT {
                 "%{http_code} %{http_version}",
                 "https://x.apps.test:" + gateway.port() + "/tls/one");
         assertThat(curl.output()).isEqualTo("200 1.1");
+    }
+
+    @Test
+    void thePlainListenerRedirectsToHttps() throws Exception {
+        int port = gateway.context().getBean(HttpsRedirectServer.class).port();
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tls/a?b=1"))
+                                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(308);
+        assertThat(response.headers().firstValue("location")).hasValue("https://127.0.0.1:8443/tls/a?b=1");
     }
 
     @Test
