@@ -30,6 +30,8 @@ import reactor.netty.tcp.SslProvider;
 public final class ServerCertificates implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerCertificates.class);
+    /** What a reload that could not read the files remembers as their content. */
+    private static final byte[] UNREADABLE = new byte[0];
 
     private final List<TlsProperties.Certificate> sources;
     private final Function<PemCertificate, SslProvider> providers;
@@ -129,21 +131,21 @@ public final class ServerCertificates implements AutoCloseable {
     public synchronized boolean reload(int index) {
         TlsProperties.Certificate source = sources.get(index);
         String name = source.displayName();
-        byte[] content = null;
+        byte[] content = UNREADABLE;
         PemCertificate next;
         SslProvider provider;
         try {
             content = PemCertificate.readContent(source);
-            if (served[index].sameContent(content) || Arrays.equals(content, rejectedContent[index])) {
+            if (served[index].sameContent(content)) {
                 return false;
             }
             next = PemCertificate.read(source, clock.instant());
             provider = provider(next);
         } catch (CertificateRejectedException e) {
-            if (content == null && rejectedContent[index] != null && rejectedContent[index].length == 0) {
-                return false; // still unreadable, already said so
+            if (Arrays.equals(content, rejectedContent[index])) {
+                return false; // the same bad files as last time: already logged and counted
             }
-            rejectedContent[index] = content == null ? new byte[0] : content;
+            rejectedContent[index] = content;
             rejections[index].increment();
             log.warn(
                     "TLS certificate '{}' not reloaded: {}: {}; still serving the one valid until {}",
