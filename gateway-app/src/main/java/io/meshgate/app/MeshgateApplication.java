@@ -1,15 +1,24 @@
 package io.meshgate.app;
 
+import io.meshgate.app.certs.CertsCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The meshgate gateway: Spring Cloud Gateway driven by meshgate route files. */
+/**
+ * The meshgate gateway: Spring Cloud Gateway driven by meshgate route files. With {@code certs} as
+ * the first argument it runs the {@link CertsCommand} instead.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class MeshgateApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(CertsCommand.NAME)) {
+            // A command, not the gateway: no Spring, no listeners.
+            System.exit(CertsCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         useOneEventLoopPerCore();
         SpringApplication.run(MeshgateApplication.class, args);
     }

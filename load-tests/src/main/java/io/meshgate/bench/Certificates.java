@@ -116,6 +116,13 @@ record Certificates(Path ca, Path certificate, Path privateKey) {
         return context;
     }
 
+    /** meshgate's TLS listener properties that serve this certificate ({@code meshgate.tls.*}). */
+    List<String> meshgateServerArgs() {
+        return List.of(
+                "--meshgate.tls.certificates[0].certificate=" + certificate.toAbsolutePath(),
+                "--meshgate.tls.certificates[0].private-key=" + privateKey.toAbsolutePath());
+    }
+
     /** Spring Boot properties that serve this certificate from a PEM SSL bundle named {@code bench}. */
     List<String> springServerArgs() {
         return List.of(

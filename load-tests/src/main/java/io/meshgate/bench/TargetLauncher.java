@@ -132,7 +132,7 @@ final class TargetLauncher {
                 // no load balancer to wait for: stop at once when the run ends
                 "--meshgate.shutdown.drain-delay=0s"));
         if (spec.tls()) {
-            args.addAll(certs.springServerArgs());
+            args.addAll(certs.meshgateServerArgs());
         }
         args.addAll(spec.extraArgs());
         return java(meshgateJar, args);

@@ -1,0 +1,57 @@
+package io.meshgate.app.mesh;
+
+import io.meshgate.app.tls.CertificateRejectedException;
+import io.meshgate.app.tls.PemCertificate;
+import io.meshgate.app.tls.ServerCertificates;
+import io.meshgate.app.tls.ServerSslProviders;
+import io.meshgate.app.tls.TlsProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.server.reactive.HttpHandler;
+
+/** The mesh listener, when {@code meshgate.mesh.port} is set. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty("meshgate.mesh.port")
+public class MeshConfiguration {
+
+    @Bean(destroyMethod = "close")
+    ServerCertificates meshCertificates(MeshProperties properties, MeterRegistry meters)
+            throws CertificateRejectedException {
+        if (properties.certificate() == null || properties.privateKey() == null || properties.clientCa() == null) {
+            throw new IllegalStateException(
+                    "The mesh listener needs meshgate.mesh.certificate, meshgate.mesh.private-key and meshgate.mesh.client-ca");
+        }
+        ServerCertificates certificates = new ServerCertificates(
+                List.of(new TlsProperties.Certificate("mesh", properties.certificate(), properties.privateKey(), null)),
+                ServerSslProviders.requiringClientCertificates(PemCertificate.readCertificates(properties.clientCa())),
+                meters,
+                Clock.systemUTC());
+        certificates.watch();
+        return certificates;
+    }
+
+    @Bean
+    MeshServer meshServer(
+            MeshProperties properties,
+            @Qualifier("meshCertificates") ServerCertificates meshCertificates,
+            ObjectProvider<HttpHandler> httpHandler) {
+        return new MeshServer(properties, meshCertificates, httpHandler);
+    }
+
+    /** First, so that its decorator is the outermost one: it runs before the direct proxy's. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    WebHttpHandlerBuilderCustomizer identityHeaderStripping(MeshProperties properties) {
+        return builder ->
+                builder.httpHandlerDecorator(next -> new IdentityHeaderStripping(next, properties.identityHeader()));
+    }
+}
