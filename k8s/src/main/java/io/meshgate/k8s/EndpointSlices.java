@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Merges the EndpointSlices of one Service into one list of endpoints, following the API's rules:
@@ -26,6 +28,11 @@ public final class EndpointSlices {
         public static final Counts NONE = new Counts(0, 0, 0, 0);
     }
 
+    /** The route files' bound on weights, so sums stay far from overflow. */
+    static final int MAX_WEIGHT = 1_000_000;
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointSlices.class);
+
     private EndpointSlices() {}
 
     /** The endpoints of the selected port, sorted by address. */
@@ -39,8 +46,9 @@ public final class EndpointSlices {
             if (number == null) {
                 continue;
             }
+            int weight = weight(slice);
             for (Endpoint endpoint : slice.getEndpoints()) {
-                KubernetesEndpoint merged = endpoint(endpoint, number);
+                KubernetesEndpoint merged = endpoint(endpoint, number, weight);
                 if (merged != null) {
                     byAuthority.merge(merged.authority(), merged, EndpointSlices::conservative);
                 }
@@ -59,7 +67,7 @@ public final class EndpointSlices {
                 continue;
             }
             for (Endpoint endpoint : slice.getEndpoints()) {
-                KubernetesEndpoint merged = endpoint(endpoint, 0);
+                KubernetesEndpoint merged = endpoint(endpoint, 0, 1);
                 if (merged != null) {
                     byAddress.merge(merged.address(), merged, EndpointSlices::conservative);
                 }
@@ -87,7 +95,32 @@ public final class EndpointSlices {
                 && slice.getEndpoints() != null;
     }
 
-    private static KubernetesEndpoint endpoint(Endpoint endpoint, int port) {
+    /** The slice's {@link KubernetesEndpoint#WEIGHT_ANNOTATION}, or 1 if absent or not a weight. */
+    static int weight(EndpointSlice slice) {
+        Map<String, String> annotations =
+                slice.getMetadata() == null ? null : slice.getMetadata().getAnnotations();
+        String text = annotations == null ? null : annotations.get(KubernetesEndpoint.WEIGHT_ANNOTATION);
+        if (text == null) {
+            return 1;
+        }
+        try {
+            int weight = Integer.parseInt(text.strip());
+            if (weight >= 0 && weight <= MAX_WEIGHT) {
+                return weight;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        log.warn(
+                "EndpointSlice {}: annotation {}='{}' is not a weight from 0 to {}; using 1",
+                slice.getMetadata().getName(),
+                KubernetesEndpoint.WEIGHT_ANNOTATION,
+                text,
+                MAX_WEIGHT);
+        return 1;
+    }
+
+    private static KubernetesEndpoint endpoint(Endpoint endpoint, int port, int weight) {
         if (endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
             return null;
         }
@@ -113,7 +146,8 @@ public final class EndpointSlices {
                 endpoint.getZone(),
                 endpoint.getNodeName(),
                 hintZones,
-                endpoint.getTargetRef() == null ? null : endpoint.getTargetRef().getName());
+                endpoint.getTargetRef() == null ? null : endpoint.getTargetRef().getName(),
+                weight);
     }
 
     private static KubernetesEndpoint conservative(KubernetesEndpoint first, KubernetesEndpoint second) {
@@ -126,6 +160,7 @@ public final class EndpointSlices {
                 first.zone() != null ? first.zone() : second.zone(),
                 first.nodeName() != null ? first.nodeName() : second.nodeName(),
                 first.hintZones().isEmpty() ? second.hintZones() : first.hintZones(),
-                first.targetName() != null ? first.targetName() : second.targetName());
+                first.targetName() != null ? first.targetName() : second.targetName(),
+                first.weight());
     }
 }

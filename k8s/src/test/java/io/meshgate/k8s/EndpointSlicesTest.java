@@ -62,6 +62,19 @@ class EndpointSlicesTest {
     }
 
     @Test
+    void aSliceWeightAnnotationWeighsItsEndpointsAndABadOneCountsAsOne() {
+        EndpointSlice canary = slice("shop", "orders", "orders-canary", port("http", 8080), ready("10.0.0.9"));
+        canary.getMetadata().setAnnotations(java.util.Map.of(KubernetesEndpoint.WEIGHT_ANNOTATION, "3"));
+        EndpointSlice plain = slice("shop", "orders", "orders-a", port("http", 8080), ready("10.0.0.1"));
+        EndpointSlice bad = slice("shop", "orders", "orders-b", port("http", 8080), ready("10.0.0.2"));
+        bad.getMetadata().setAnnotations(java.util.Map.of(KubernetesEndpoint.WEIGHT_ANNOTATION, "heavy"));
+
+        assertThat(EndpointSlices.merge(List.of(canary, plain, bad), PortSelector.byName("http")).all().stream()
+                        .map(e -> e.address() + "=" + e.toEndpoint().weight()))
+                .containsExactly("10.0.0.1=1", "10.0.0.2=1", "10.0.0.9=3");
+    }
+
+    @Test
     void namedPortResolvesPerSlice() {
         // Mid-rollout: the new pods listen on 9090 under the same port name.
         EndpointSlice old = slice("shop", "orders", "orders-a", port("http", 8080), ready("10.0.0.1"));

@@ -148,7 +148,11 @@ public final class PrometheusServer implements ExecutionCondition, BeforeAllCall
                             throw new IllegalStateException(
                                     "Prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
                         }
-                        return get("/-/ready").statusCode() == 200;
+                        try {
+                            return get("/-/ready").statusCode() == 200;
+                        } catch (java.io.UncheckedIOException notListeningYet) {
+                            return false;
+                        }
                     });
         } catch (org.awaitility.core.ConditionTimeoutException | IllegalStateException e) {
             stopProcess();

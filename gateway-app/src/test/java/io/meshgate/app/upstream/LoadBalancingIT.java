@@ -206,8 +206,14 @@ class LoadBalancingIT {
         try {
             await().atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(50))
-                    .untilAsserted(
-                            () -> assertThat(traffic.getOne("/failover/a")).isEqualTo("200 b1"));
+                    // Both primaries fail their health checks (2 in a row, every 100 ms): none is healthy.
+                    .untilAsserted(() -> assertThat(gateway.status()
+                                    .path("active")
+                                    .path("upstreams")
+                                    .path("primary")
+                                    .path("healthy")
+                                    .asInt())
+                            .isZero());
             Outcomes down = traffic.get("/failover/a", 200, 4);
             assertThat(down.count("200 b1")).as("%s", down).isEqualTo(200);
         } finally {
