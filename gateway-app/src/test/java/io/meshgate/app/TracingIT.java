@@ -30,7 +30,7 @@ class TracingIT {
     @RegisterExtension
     @Order(2)
     static final GatewayExtension gateway = GatewayExtension.withUpstreams("a")
-            .arg("--management.zipkin.tracing.endpoint=" + zipkin.spansEndpoint())
+            .arg("--management.tracing.export.zipkin.endpoint=" + zipkin.spansEndpoint())
             .arg("--meshgate.access-log.enabled=false")
             .routes(
                     """

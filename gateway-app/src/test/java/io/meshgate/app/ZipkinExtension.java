@@ -84,13 +84,14 @@ public final class ZipkinExtension implements BeforeAllCallback, AfterAllCallbac
     public void afterAll(ExtensionContext context) throws InterruptedException {
         if (process != null) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            // In-memory storage: nothing to lose by not waiting long for a graceful stop.
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
     }
 
-    /** Where the gateway posts spans: {@code management.zipkin.tracing.endpoint}. */
+    /** Where the gateway posts spans: {@code management.tracing.export.zipkin.endpoint}. */
     public String spansEndpoint() {
         return "http://127.0.0.1:" + port + "/api/v2/spans";
     }

@@ -69,6 +69,10 @@ public abstract class ObservedRequest implements AccessRecord {
         this.upstream = upstream;
         this.endpoint = endpoint.address();
         this.attempts++;
+        if (route == null) {
+            // The Spring Cloud Gateway path learns its route after the request started.
+            route = finalRoute();
+        }
         Span client =
                 span == null ? null : tracing.startClient(span, method, route, upstream, endpoint, number, retryReason);
         return new ObservedAttempt(this, client);

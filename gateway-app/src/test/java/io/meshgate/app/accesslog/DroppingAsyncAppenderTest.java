@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.AppenderBase;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ class DroppingAsyncAppenderTest {
     @Test
     void dropsAndCountsEventsWhenTheWriterCannotKeepUpInsteadOfBlocking() throws InterruptedException {
         LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        context.start();
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger written = new AtomicInteger();
         AppenderBase<ILoggingEvent> stuckOutput = new AppenderBase<>() {
@@ -48,8 +51,9 @@ class DroppingAsyncAppenderTest {
         release.countDown();
         async.stop();
 
-        // The worker holds at most one event and the queue four: the rest are dropped, each counted.
-        assertThat(droppedWhileStuck).isBetween(95L, 96L);
+        // The worker drains at most a queue's worth (4), the queue holds 4 more, one may be in hand:
+        // at least 91 of the 100 are dropped, and every one is counted.
+        assertThat(droppedWhileStuck).isBetween(91L, 96L);
         assertThat(written.get() + async.dropped()).isEqualTo(100);
     }
 }
