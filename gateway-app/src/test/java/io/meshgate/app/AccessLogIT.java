@@ -1,11 +1,17 @@
 package io.meshgate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +135,24 @@ class AccessLogIT {
         assertThat(line.path("endpoint").asString()).isEqualTo("127.0.0.1:" + CLOSED_PORT);
         assertThat(line.path("attempts").asInt()).isEqualTo(1);
         assertThat(line.path("error").asString()).contains("Connection refused");
+    }
+
+    @Test
+    void clientLeavingBeforeTheAnswerIsLoggedAs499() {
+        String marker = marker();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.port() + "/direct/" + marker))
+                .header("x-echo-delay-ms", "3000")
+                .timeout(Duration.ofMillis(300))
+                .build();
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.discarding()))
+                .isInstanceOf(HttpTimeoutException.class);
+
+        JsonNode line = awaitLine(marker);
+        assertThat(line.path("status").asInt()).isEqualTo(499);
+        assertThat(line.path("attempts").asInt()).isEqualTo(1);
+        assertThat(line.path("duration_ms").asDouble()).isLessThan(3000);
     }
 
     @Test

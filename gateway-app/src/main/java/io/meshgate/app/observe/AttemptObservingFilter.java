@@ -40,7 +40,6 @@ final class AttemptObservingFilter implements GlobalFilter, Ordered {
                     HttpStatusCode status = exchange.getResponse().getStatusCode();
                     attempt.responded(status == null ? 0 : status.value());
                 })
-                .doOnError(attempt::failed)
-                .doOnCancel(attempt::cancelled);
+                .doOnError(attempt::failed);
     }
 }

@@ -65,14 +65,13 @@ public final class ObservedAttempt {
     }
 
     /** The request was given up (the client went away) while the attempt was under way. */
-    public void cancelled() {
+    void cancelled() {
         if (ended) {
             return;
         }
         ended = true;
         if (span != null) {
-            span.tag(io.meshgate.app.tracing.ProxyTracing.OUTCOME, "CANCELLED");
-            span.finish();
+            request.tracing().cancelClient(span);
         }
     }
 

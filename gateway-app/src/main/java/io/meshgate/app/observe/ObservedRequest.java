@@ -12,7 +12,8 @@ import reactor.core.publisher.SignalType;
 /**
  * One request as tracing and the access log see it, from arrival to the end of its response: its
  * server span, its upstream attempts, and the access-log record. Both request paths call the same
- * hooks: {@link #attempt} per upstream attempt, {@link #failed} for an error, {@link #end} once.
+ * hooks: {@link #attempt} per upstream attempt, {@link #failed} for an error, {@link #end} once
+ * (which also closes an attempt the client's leaving cut short).
  * Its methods are called one after the other by the request's reactive chain, never at once.
  */
 public abstract class ObservedRequest implements AccessRecord {
@@ -36,6 +37,7 @@ public abstract class ObservedRequest implements AccessRecord {
     private long durationNanos;
     private String responseLength;
     private Throwable error;
+    private ObservedAttempt current;
     private boolean ended;
 
     /**
@@ -75,7 +77,8 @@ public abstract class ObservedRequest implements AccessRecord {
         }
         Span client =
                 span == null ? null : tracing.startClient(span, method, route, upstream, endpoint, number, retryReason);
-        return new ObservedAttempt(this, client);
+        current = new ObservedAttempt(this, client);
+        return current;
     }
 
     /** Records the failure that ended (or cut short) the request; the first one is kept. */
@@ -91,6 +94,10 @@ public abstract class ObservedRequest implements AccessRecord {
             return;
         }
         ended = true;
+        if (current != null) {
+            // Still open only when the client went away while the upstream had not answered yet.
+            current.cancelled();
+        }
         durationNanos = System.nanoTime() - startNanos;
         status = finalStatus(signal, error);
         responseLength = finalResponseLength();

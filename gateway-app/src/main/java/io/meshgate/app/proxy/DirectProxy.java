@@ -83,7 +83,6 @@ public final class DirectProxy {
                     attempt.failed(error); // [observe]
                     return failed(route, upstream, endpoint, response, error, start);
                 })
-                .doOnCancel(attempt::cancelled) // [observe]
                 .doFinally(observed::end); // [observe]
     }
 

@@ -125,6 +125,11 @@ public final class ProxyTracing {
         finish(span, status, error);
     }
 
+    /** Ends a client span whose request was given up (the client went away) before an answer. */
+    public void cancelClient(Span span) {
+        span.tag(OUTCOME, "CANCELLED").finish();
+    }
+
     private static void finish(Span span, int status, Throwable error) {
         if (status > 0) {
             span.tag(STATUS, Integer.toString(status));
