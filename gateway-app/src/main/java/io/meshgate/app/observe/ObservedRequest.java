@@ -71,6 +71,8 @@ public abstract class ObservedRequest implements AccessRecord {
         this.upstream = upstream;
         this.endpoint = endpoint.address();
         this.attempts++;
+        // A retry supersedes the failure of the attempt before it: the request's error is the last one's.
+        this.error = null;
         if (route == null) {
             // The Spring Cloud Gateway path learns its route after the request started.
             route = finalRoute();
