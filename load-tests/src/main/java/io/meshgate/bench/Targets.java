@@ -27,7 +27,16 @@ final class Targets {
             // meshgate variants: name, TLS, route file, extra command-line properties.
             TargetSpec.meshgate(MESHGATE, false, "single.yaml"),
             TargetSpec.meshgate(MESHGATE_TLS, true, "single.yaml"),
-            TargetSpec.meshgate("meshgate-split", false, "split.yaml"));
+            TargetSpec.meshgate("meshgate-split", false, "split.yaml"),
+            TargetSpec.meshgate(
+                    "meshgate-trace-all", false, "single.yaml", "--management.tracing.sampling.probability=1.0"),
+            TargetSpec.meshgate("meshgate-no-access-log", false, "single.yaml", "--meshgate.access-log.enabled=false"),
+            TargetSpec.meshgate(
+                    "meshgate-unobserved",
+                    false,
+                    "single.yaml",
+                    "--meshgate.access-log.enabled=false",
+                    "--meshgate.tracing.enabled=false"));
 
     private Targets() {}
 

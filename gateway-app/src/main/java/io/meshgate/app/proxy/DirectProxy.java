@@ -1,5 +1,8 @@
 package io.meshgate.app.proxy;
 
+import io.meshgate.app.observe.ObservedAttempt;
+import io.meshgate.app.observe.ObservedRequest;
+import io.meshgate.app.observe.RequestObserver;
 import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
@@ -27,23 +30,33 @@ public final class DirectProxy {
     private static final Logger log = LoggerFactory.getLogger(DirectProxy.class);
 
     private final HttpClient client;
+    private final RequestObserver observer;
 
     public DirectProxy(HttpClient client) {
+        this(client, RequestObserver.NONE);
+    }
+
+    public DirectProxy(HttpClient client, RequestObserver observer) {
         this.client = client;
+        this.observer = observer;
     }
 
     public Mono<Void> proxy(DirectRoute route, HttpServerRequest request, HttpServerResponse response) {
         long start = System.nanoTime();
+        ObservedRequest observed = observer.start(route.id(), request, response); // [observe] tracing, access log
         UpstreamPool upstream = route.backends().pick();
         Lease lease = upstream.acquire();
         if (lease == null) {
             route.meters().record(503, System.nanoTime() - start);
+            observed.upstream(upstream.name()); // [observe]
             return plain(
-                    response,
-                    HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "upstream '" + upstream.name() + "' has no ready endpoints\n");
+                            response,
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "upstream '" + upstream.name() + "' has no ready endpoints\n")
+                    .doFinally(observed::end); // [observe]
         }
         Endpoint endpoint = lease.endpoint();
+        ObservedAttempt attempt = observed.attempt(lease.upstream(), endpoint, 1, null); // [observe] client span
         return client.request(request.method())
                 .uri(endpoint.baseUrl() + request.uri())
                 .send((upstreamRequest, outbound) -> {
@@ -55,11 +68,13 @@ public final class DirectProxy {
                     HopByHopHeaders.remove(headers);
                     // Host names the endpoint, as Spring Cloud Gateway sends it by default.
                     headers.set(HttpHeaderNames.HOST, endpoint.address());
+                    attempt.inject(headers); // [observe] traceparent / b3 to the upstream
                     return outbound.send(request.receive().retain());
                 })
                 .response((upstreamResponse, body) -> {
                     int status = upstreamResponse.status().code();
                     lease.complete(status);
+                    attempt.responded(status); // [observe]
                     response.status(upstreamResponse.status());
                     io.netty.handler.codec.http.HttpHeaders headers = response.responseHeaders();
                     headers.set(upstreamResponse.responseHeaders());
@@ -69,7 +84,11 @@ public final class DirectProxy {
                 })
                 .then()
                 .doOnCancel(lease::cancel)
-                .onErrorResume(error -> failed(route, lease, response, error, start));
+                .onErrorResume(error -> {
+                    attempt.failed(error); // [observe]
+                    return failed(route, lease, response, error, start);
+                })
+                .doFinally(observed::end); // [observe]
     }
 
     private static Mono<Void> failed(

@@ -1,5 +1,6 @@
 package io.meshgate.app.proxy;
 
+import io.meshgate.app.observe.RequestObserver;
 import io.meshgate.app.routing.ActiveRoutes;
 import java.util.Set;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -19,8 +20,8 @@ public class DirectProxyConfiguration {
     private final Set<Integer> trafficPorts = DirectProxyHandler.newPortSet();
 
     @Bean
-    DirectProxy directProxy(HttpClient gatewayHttpClient) {
-        return new DirectProxy(gatewayHttpClient);
+    DirectProxy directProxy(HttpClient gatewayHttpClient, RequestObserver observer) {
+        return new DirectProxy(gatewayHttpClient, observer); // [observe]
     }
 
     @Bean

@@ -1,0 +1,74 @@
+package io.meshgate.app.observe;
+
+import brave.Span;
+import brave.propagation.TraceContextOrSamplingFlags;
+import io.meshgate.app.accesslog.AccessLog;
+import io.meshgate.app.tracing.ProxyTracing;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The request path's single entry to tracing and the access log: {@code start} at a request's
+ * arrival returns the {@link ObservedRequest} whose hooks the path calls until its end. Either
+ * feature may be off; with both off, {@code start} returns a shared instance that does nothing.
+ */
+public final class RequestObserver {
+
+    /** Observes nothing; for callers built without tracing or an access log (tests, benchmarks). */
+    public static final RequestObserver NONE = new RequestObserver(null, null);
+
+    private final ProxyTracing tracing;
+    private final AccessLog log;
+
+    /**
+     * @param tracing null when tracing is off
+     * @param log null when the access log is off
+     */
+    public RequestObserver(ProxyTracing tracing, AccessLog log) {
+        this.tracing = tracing;
+        this.log = log;
+    }
+
+    /** A request of a direct-path route, at its arrival. */
+    public ObservedRequest start(String route, HttpServerRequest request, HttpServerResponse response) {
+        if (tracing == null && log == null) {
+            return ObservedRequest.NOOP;
+        }
+        Span span = null;
+        boolean replace = false;
+        if (tracing != null) {
+            TraceContextOrSamplingFlags extracted = tracing.extract(request.requestHeaders());
+            replace = extracted != TraceContextOrSamplingFlags.EMPTY;
+            span = tracing.startServer(extracted, request.method().name(), request.remoteAddress());
+        }
+        return new DirectObservedRequest(tracing, log, span, replace, route, request, response);
+    }
+
+    /** A request that Spring WebFlux handles (through Spring Cloud Gateway), at its arrival. */
+    public ObservedRequest start(ServerWebExchange exchange) {
+        if (tracing == null && log == null) {
+            return ObservedRequest.NOOP;
+        }
+        Span span = null;
+        boolean replace = false;
+        if (tracing != null) {
+            TraceContextOrSamplingFlags extracted =
+                    tracing.extract(exchange.getRequest().getHeaders());
+            replace = extracted != TraceContextOrSamplingFlags.EMPTY;
+            span = tracing.startServer(
+                    extracted,
+                    exchange.getRequest().getMethod().name(),
+                    exchange.getRequest().getRemoteAddress());
+        }
+        return new ExchangeObservedRequest(tracing, log, span, replace, exchange);
+    }
+
+    public boolean tracing() {
+        return tracing != null;
+    }
+
+    public boolean accessLog() {
+        return log != null;
+    }
+}
