@@ -1,9 +1,12 @@
 package io.meshgate.app.upstream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.meshgate.balance.EndpointStats;
 import io.meshgate.balance.PeakEwmaBalancer;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.circuit.UpstreamBreaker;
 import io.meshgate.outlier.OutlierListener;
+import io.meshgate.retry.RetryMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Upstream and endpoint health as Prometheus sees it. Counters of ejections and returns come from the
@@ -22,6 +26,9 @@ import java.util.List;
  */
 public final class UpstreamMetrics implements OutlierListener {
 
+    private static final List<CircuitBreaker.State> BREAKER_STATES =
+            List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
+
     private final MeterRegistry registry;
     private final MultiGauge upstreamEndpoints;
     private final MultiGauge upstreamPanic;
@@ -29,6 +36,7 @@ public final class UpstreamMetrics implements OutlierListener {
     private final MultiGauge endpointEjected;
     private final MultiGauge endpointHealthy;
     private final MultiGauge endpointLatency;
+    private final MultiGauge breakerState;
 
     public UpstreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +60,33 @@ public final class UpstreamMetrics implements OutlierListener {
                 .description("The peak-EWMA balancer's latency estimate of the endpoint")
                 .baseUnit("seconds")
                 .register(registry);
+        this.breakerState = MultiGauge.builder("meshgate.circuit.breaker.state")
+                .description("1 for the state the upstream's circuit breaker is in (closed, open, half_open), 0 for"
+                        + " the others")
+                .register(registry);
+    }
+
+    /** The retry and breaker counters of an upstream, for its {@code UpstreamGuard}. */
+    public RetryMeters retryMeters(String upstream) {
+        return new RetryMeters(registry, upstream);
+    }
+
+    /** Re-lists the circuit breaker state rows: one per state per upstream with a breaker. */
+    public void refreshBreakers(Collection<UpstreamBreaker> breakers) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (UpstreamBreaker breaker : breakers) {
+            for (CircuitBreaker.State state : BREAKER_STATES) {
+                rows.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "upstream",
+                                breaker.upstream(),
+                                "state",
+                                state.name().toLowerCase(Locale.ROOT)),
+                        breaker,
+                        b -> b.state() == state ? 1 : 0));
+            }
+        }
+        breakerState.register(rows, true);
     }
 
     /**
