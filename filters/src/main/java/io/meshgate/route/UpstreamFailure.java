@@ -32,6 +32,12 @@ public record UpstreamFailure(HttpStatus status, String reason) {
         return new UpstreamFailure(HttpStatus.BAD_GATEWAY, "upstream failed: " + error);
     }
 
+    /** No response headers within the route's per-try timeout (the attempt was not retried). */
+    public static UpstreamFailure perTryTimeout(long perTryTimeoutMillis) {
+        return new UpstreamFailure(
+                HttpStatus.GATEWAY_TIMEOUT, "no response within the per-try timeout " + perTryTimeoutMillis + "ms");
+    }
+
     /** What the failure tells the upstream's balancer and outlier detection. */
     public FailureKind kind() {
         return switch (status) {

@@ -5,6 +5,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.retry.RetryPlan;
+import io.meshgate.retry.UpstreamGuard;
 import io.meshgate.split.WeightedSplit;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,25 +26,47 @@ import reactor.core.publisher.Mono;
  * weight, acquires an endpoint from the upstream's balancer, points the request at it, and reports the
  * attempt's result (status, latency, connect error, reset, timeout) back to the upstream. It runs where
  * Spring Cloud LoadBalancer's filter would, after the route's own filters have rewritten the path.
+ * With a {@link RetryPlan} the attempts, retries and circuit breaker are {@link RetryingRouting}'s.
  */
 public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
 
     /** Exchange attribute holding the chosen {@link UpstreamPool}'s name. */
     public static final String UPSTREAM_ATTR = "meshgate.upstream";
 
+    /** Exchange attribute: why the attempt being routed is a retry (absent for the first). */
+    public static final String RETRY_REASON_ATTR = "meshgate.retryReason";
+
     /** Exchange attribute holding the chosen {@link Endpoint}. */
     public static final String ENDPOINT_ATTR = "meshgate.endpoint";
 
     private final WeightedSplit<UpstreamPool> backends;
     private final long timeoutMillis;
+    private final RetryPlan retry;
 
     /**
+     * A filter without retries or circuit breakers: one attempt per request.
+     *
      * @param backends the route's weighted upstreams
      * @param timeoutMillis the route timeout, named in the 504 body
      */
     public UpstreamRoutingFilter(WeightedSplit<UpstreamPool> backends, long timeoutMillis) {
+        this(backends, timeoutMillis, null);
+    }
+
+    /**
+     * @param backends the route's weighted upstreams
+     * @param timeoutMillis the route timeout, named in the 504 body
+     * @param retry the route's retries and its upstreams' budgets and breakers ({@link RetryingRouting}),
+     *     or null for one attempt per request
+     */
+    public UpstreamRoutingFilter(WeightedSplit<UpstreamPool> backends, long timeoutMillis, RetryPlan retry) {
         this.backends = backends;
         this.timeoutMillis = timeoutMillis;
+        this.retry = retry;
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
     }
 
     @Override
@@ -53,6 +77,12 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         UpstreamPool upstream = backends.pick();
+        if (retry != null) {
+            UpstreamGuard guard = retry.guard(upstream);
+            if (retry.enabled() || guard.breaker() != null) {
+                return new RetryingRouting(this, retry, guard, exchange, chain).run();
+            }
+        }
         Lease lease = upstream.acquire();
         if (lease == null) {
             exchange.getAttributes().put(UPSTREAM_ATTR, upstream.name());
@@ -113,7 +143,7 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
         return plain(response, HttpStatus.SERVICE_UNAVAILABLE, "upstream '" + upstream + "' has no ready endpoints\n");
     }
 
-    private static Mono<Void> plain(ServerHttpResponse response, HttpStatus status, String text) {
+    static Mono<Void> plain(ServerHttpResponse response, HttpStatus status, String text) {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
@@ -17,6 +20,9 @@ import reactor.netty.http.server.HttpServer;
  */
 public final class ControlledUpstream implements AutoCloseable {
 
+    /** Request header whose values the upstream counts ({@link #ids()}). */
+    public static final String ID_HEADER = "x-id";
+
     /** Response header naming the upstream that answered. */
     public static final String UPSTREAM_HEADER = "x-upstream";
 
@@ -25,6 +31,10 @@ public final class ControlledUpstream implements AutoCloseable {
     private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
     private volatile int status = 200;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong lastBodyBytes = new AtomicLong();
+    // Values of the ID_HEADER seen, with how often each arrived.
+    private final Map<String, AtomicInteger> ids = new ConcurrentHashMap<>();
     private volatile DisposableServer server;
     // Open connections, so that stop() can close them as a dying process would.
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -48,8 +58,18 @@ public final class ControlledUpstream implements AutoCloseable {
                 .doOnConnection(connection -> connections.add(connection.channel()))
                 .handle((request, response) -> {
                     requests.incrementAndGet();
+                    String id = request.requestHeaders().get(ID_HEADER);
+                    if (id != null) {
+                        ids.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+                    }
                     Duration wait = delay.get();
                     Mono<Void> reply = request.receive()
+                            .map(chunk -> {
+                                bytesReceived.addAndGet(chunk.readableBytes());
+                                return (long) chunk.readableBytes();
+                            })
+                            .reduce(0L, Long::sum)
+                            .doOnNext(lastBodyBytes::set)
                             .then(response.status(status)
                                     .header(UPSTREAM_HEADER, name)
                                     .header("content-type", "text/plain")
@@ -89,6 +109,23 @@ public final class ControlledUpstream implements AutoCloseable {
     /** Requests received since start or the last {@link #resetCount()}. */
     public long requests() {
         return requests.get();
+    }
+
+    /** How often each value of {@link #ID_HEADER} arrived. */
+    public Map<String, Integer> ids() {
+        Map<String, Integer> copy = new java.util.HashMap<>();
+        ids.forEach((id, count) -> copy.put(id, count.get()));
+        return copy;
+    }
+
+    /** Request body bytes received so far, over all requests (also while a body is still arriving). */
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    /** The body size of the last request that was read to its end. */
+    public long lastBodyBytes() {
+        return lastBodyBytes.get();
     }
 
     public void resetCount() {

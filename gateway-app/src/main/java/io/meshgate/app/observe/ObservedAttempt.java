@@ -16,7 +16,7 @@ public final class ObservedAttempt {
      * Exchange attribute a retrying filter sets before re-running the chain: why the next attempt
      * is made (a short text such as {@code 5xx}, {@code connect-failure}); it tags the client span.
      */
-    public static final String RETRY_REASON_ATTR = "meshgate.retryReason";
+    public static final String RETRY_REASON_ATTR = io.meshgate.route.UpstreamRoutingFilter.RETRY_REASON_ATTR;
 
     static final ObservedAttempt NOOP = new ObservedAttempt(ObservedRequest.NOOP, null);
 

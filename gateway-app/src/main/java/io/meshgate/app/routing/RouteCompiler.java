@@ -18,6 +18,8 @@ import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.match.RequestMatcher;
 import io.meshgate.metrics.RouteMeters;
 import io.meshgate.metrics.RouteMetricsFilter;
+import io.meshgate.retry.RetryPlan;
+import io.meshgate.retry.UpstreamGuard;
 import io.meshgate.route.UpstreamRoutingFilter;
 import io.meshgate.split.WeightedSplit;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,13 +101,13 @@ public final class RouteCompiler {
     public RouteTable compile(RouteConfig config) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
         RouteTable serving = active.current();
-        UpstreamRuntime runtime = upstreams.build(config, serving == null ? Map.of() : serving.upstreams());
+        UpstreamRuntime runtime = upstreams.build(config, serving == null ? null : serving.runtime());
         Map<String, UpstreamPool> pools = runtime.pools();
         List<CompiledRoute> routes = new ArrayList<>();
         for (int index = 0; index < config.routes().size(); index++) {
             Route route = config.routes().get(index);
             try {
-                routes.add(compile(route, index, pools, errors));
+                routes.add(compile(route, index, pools, runtime.guards(), errors));
             } catch (ConfigException e) {
                 errors.addAll(e.errors());
             }
@@ -116,7 +118,12 @@ public final class RouteCompiler {
         return new RouteTable(config, clock.instant(), routes, runtime);
     }
 
-    private CompiledRoute compile(Route route, int index, Map<String, UpstreamPool> pools, List<ConfigError> errors)
+    private CompiledRoute compile(
+            Route route,
+            int index,
+            Map<String, UpstreamPool> pools,
+            Map<String, UpstreamGuard> guards,
+            List<ConfigError> errors)
             throws ConfigException {
         RequestMatcher matcher = RequestMatcher.compile(route.match());
         List<GatewayFilter> chain = new ArrayList<>();
@@ -134,7 +141,8 @@ public final class RouteCompiler {
         }
         WeightedSplit<UpstreamPool> backends =
                 WeightedSplit.of(route.backends(), backend -> pools.get(backend.upstream()), Backend::weight);
-        chain.add(new UpstreamRoutingFilter(backends, route.timeout().toMillis()));
+        RetryPlan retry = new RetryPlan(route.retry(), route.timeout(), guards);
+        chain.add(new UpstreamRoutingFilter(backends, route.timeout().toMillis(), retry));
         AnnotationAwareOrderComparator.sort(chain);
         RouteMeters routeMeters = new RouteMeters(meters, route.id());
         org.springframework.cloud.gateway.route.Route compiled = org.springframework.cloud.gateway.route.Route.async()
@@ -149,7 +157,7 @@ public final class RouteCompiler {
                 .build();
         // Filters need Spring Cloud Gateway's exchange; a route without any takes the direct proxy.
         DirectRoute direct =
-                chain.size() == 1 ? new DirectRoute(route.id(), backends, route.timeout(), routeMeters) : null;
+                chain.size() == 1 ? new DirectRoute(route.id(), backends, route.timeout(), routeMeters, retry) : null;
         return new CompiledRoute(matcher, compiled, direct);
     }
 

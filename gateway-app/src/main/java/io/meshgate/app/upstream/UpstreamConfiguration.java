@@ -46,6 +46,10 @@ public class UpstreamConfiguration {
                         RouteTable table = active.current();
                         metrics.refresh(
                                 table == null ? List.of() : table.upstreams().values());
+                        metrics.refreshBreakers(
+                                table == null
+                                        ? List.of()
+                                        : table.runtime().breakers().all());
                     } catch (RuntimeException e) {
                         // A failed refresh must not cancel the schedule (an exception would).
                         log.warn("Refreshing the upstream metrics failed", e);

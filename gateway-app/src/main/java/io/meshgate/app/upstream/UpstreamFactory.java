@@ -5,6 +5,8 @@ import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.EndpointSet;
 import io.meshgate.balance.StaticEndpointSet;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.circuit.UpstreamBreaker;
+import io.meshgate.circuit.UpstreamBreakers;
 import io.meshgate.config.HealthCheck;
 import io.meshgate.config.KubernetesService;
 import io.meshgate.config.OutlierDetection;
@@ -16,6 +18,9 @@ import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.health.HealthCheckPolicy;
 import io.meshgate.health.HealthChecker;
 import io.meshgate.outlier.OutlierPolicy;
+import io.meshgate.retry.RetryBudgets;
+import io.meshgate.retry.UpstreamGuard;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +28,8 @@ import java.util.Map;
 
 /**
  * Builds the {@link UpstreamRuntime} of a configuration from its upstreams' route-file policies: the
- * balancer, outlier detection, panic threshold, health checks and failover of each pool. A pool of an
+ * balancer, outlier detection, panic threshold, health checks and failover of each pool, and each
+ * upstream's retry budget and circuit breaker ({@link UpstreamGuard}). A pool of an
  * upstream that the previous configuration also had starts from what that one learnt (latency
  * estimates, ejections, health verdicts), so a reload does not reset the view of the endpoints.
  */
@@ -40,9 +46,11 @@ public final class UpstreamFactory {
     }
 
     /**
-     * @param previous the pools of the configuration serving now, by name (empty at start)
+     * @param serving the runtime of the configuration serving now, or null at start: pools, retry
+     *     budgets and circuit breakers carry over from it
      */
-    public UpstreamRuntime build(RouteConfig config, Map<String, UpstreamPool> previous) {
+    public UpstreamRuntime build(RouteConfig config, UpstreamRuntime serving) {
+        Map<String, UpstreamPool> previous = serving == null ? Map.of() : serving.pools();
         Map<String, UpstreamPool> pools = new LinkedHashMap<>();
         List<HealthChecker> checkers = new ArrayList<>();
         for (Upstream upstream : config.upstreams().values()) {
@@ -71,7 +79,27 @@ public final class UpstreamFactory {
                 pools.get(upstream.name()).failoverTo(pools.get(failover));
             }
         }
-        return new UpstreamRuntime(pools, checkers);
+        // Budgets and breakers keep their windows (and an open breaker its state) across a reload while
+        // their policy is unchanged, so a reload during an outage hands out no fresh retries.
+        RetryBudgets budgets = RetryBudgets.of(
+                config.upstreams().values(), serving == null ? RetryBudgets.NONE : serving.budgets(), System::nanoTime);
+        UpstreamBreakers breakers = UpstreamBreakers.of(
+                config.upstreams().values(),
+                serving == null ? UpstreamBreakers.NONE : serving.breakers(),
+                Clock.systemUTC());
+        Map<String, UpstreamGuard> guards = new LinkedHashMap<>();
+        for (UpstreamPool pool : pools.values()) {
+            UpstreamBreaker breaker = breakers.get(pool.name());
+            guards.put(
+                    pool.name(),
+                    new UpstreamGuard(
+                            pool,
+                            budgets.get(pool.name()),
+                            breaker,
+                            breaker == null || breaker.fallback() == null ? null : pools.get(breaker.fallback()),
+                            metrics.retryMeters(pool.name())));
+        }
+        return new UpstreamRuntime(pools, checkers, budgets, breakers, guards);
     }
 
     private EndpointSet endpoints(Upstream upstream) {

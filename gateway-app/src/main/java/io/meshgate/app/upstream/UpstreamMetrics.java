@@ -1,9 +1,12 @@
 package io.meshgate.app.upstream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.meshgate.balance.EndpointStats;
 import io.meshgate.balance.PeakEwmaBalancer;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.circuit.UpstreamBreaker;
 import io.meshgate.outlier.OutlierListener;
+import io.meshgate.retry.RetryMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Upstream and endpoint health as Prometheus sees it. Counters of ejections and returns come from the
@@ -22,6 +26,9 @@ import java.util.List;
  */
 public final class UpstreamMetrics implements OutlierListener {
 
+    private static final List<CircuitBreaker.State> BREAKER_STATES =
+            List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
+
     private final MeterRegistry registry;
     private final MultiGauge upstreamEndpoints;
     private final MultiGauge upstreamPanic;
@@ -29,6 +36,10 @@ public final class UpstreamMetrics implements OutlierListener {
     private final MultiGauge endpointEjected;
     private final MultiGauge endpointHealthy;
     private final MultiGauge endpointLatency;
+    private final MultiGauge breakerState;
+    // What the gauge rows were last listed from (identities; on the timer thread only).
+    private List<Object> listedPools;
+    private List<Object> listedBreakers;
 
     public UpstreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +63,38 @@ public final class UpstreamMetrics implements OutlierListener {
                 .description("The peak-EWMA balancer's latency estimate of the endpoint")
                 .baseUnit("seconds")
                 .register(registry);
+        this.breakerState = MultiGauge.builder("meshgate.circuit.breaker.state")
+                .description("1 for the state the upstream's circuit breaker is in (closed, open, half_open), 0 for"
+                        + " the others")
+                .register(registry);
+    }
+
+    /** The retry and breaker counters of an upstream, for its {@code UpstreamGuard}. */
+    public RetryMeters retryMeters(String upstream) {
+        return new RetryMeters(registry, upstream);
+    }
+
+    /** Re-lists the circuit breaker state rows (one per state per upstream with a breaker) when they changed. */
+    public void refreshBreakers(Collection<UpstreamBreaker> breakers) {
+        List<Object> seen = new ArrayList<>(breakers);
+        if (sameIdentities(seen, listedBreakers)) {
+            return;
+        }
+        listedBreakers = seen;
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (UpstreamBreaker breaker : breakers) {
+            for (CircuitBreaker.State state : BREAKER_STATES) {
+                rows.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "upstream",
+                                breaker.upstream(),
+                                "state",
+                                state.name().toLowerCase(Locale.ROOT)),
+                        breaker,
+                        b -> b.state() == state ? 1 : 0));
+            }
+        }
+        breakerState.register(rows, true);
     }
 
     /**
@@ -99,9 +142,21 @@ public final class UpstreamMetrics implements OutlierListener {
 
     /**
      * Applies due returns and endpoint changes to the pools (so they show while an upstream has no
-     * traffic) and re-lists the gauge rows.
+     * traffic) and, when the pools or their endpoints changed, re-lists the gauge rows. Rows read live
+     * objects (pools, endpoint statistics), so an unchanged set is left alone: re-registering rows
+     * every second would race with scrapes (a scrape could see a row twice).
      */
     public void refresh(Collection<UpstreamPool> pools) {
+        List<Object> seen = new ArrayList<>();
+        for (UpstreamPool pool : pools) {
+            pool.refresh();
+            seen.add(pool);
+            seen.addAll(pool.endpointStats());
+        }
+        if (sameIdentities(seen, listedPools)) {
+            return;
+        }
+        listedPools = seen;
         List<MultiGauge.Row<?>> endpoints = new ArrayList<>();
         List<MultiGauge.Row<?>> panic = new ArrayList<>();
         List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
@@ -109,11 +164,7 @@ public final class UpstreamMetrics implements OutlierListener {
         List<MultiGauge.Row<?>> healthy = new ArrayList<>();
         List<MultiGauge.Row<?>> latency = new ArrayList<>();
         for (UpstreamPool pool : pools) {
-            pool.refresh();
-            List<EndpointStats> stats = pool.endpointStats();
-            int ejectedCount = 0;
-            int unhealthyCount = 0;
-            for (EndpointStats endpoint : stats) {
+            for (EndpointStats endpoint : pool.endpointStats()) {
                 Tags tags = Tags.of("upstream", pool.name(), "endpoint", endpoint.address());
                 inFlight.add(MultiGauge.Row.of(tags, endpoint, EndpointStats::inFlight));
                 ejected.add(MultiGauge.Row.of(tags, endpoint, e -> e.ejected() ? 1 : 0));
@@ -124,17 +175,14 @@ public final class UpstreamMetrics implements OutlierListener {
                             endpoint,
                             e -> ewma.estimateNanos(e, pool.clock().getAsLong()) / 1e9));
                 }
-                if (endpoint.ejected()) {
-                    ejectedCount++;
-                } else if (!endpoint.healthy()) {
-                    unhealthyCount++;
-                }
             }
             Tags upstream = Tags.of("upstream", pool.name());
+            endpoints.add(MultiGauge.Row.of(
+                    upstream.and("state", "healthy"), pool, p -> count(p, e -> !e.ejected() && e.healthy())));
             endpoints.add(
-                    MultiGauge.Row.of(upstream.and("state", "healthy"), stats.size() - ejectedCount - unhealthyCount));
-            endpoints.add(MultiGauge.Row.of(upstream.and("state", "ejected"), ejectedCount));
-            endpoints.add(MultiGauge.Row.of(upstream.and("state", "unhealthy"), unhealthyCount));
+                    MultiGauge.Row.of(upstream.and("state", "ejected"), pool, p -> count(p, EndpointStats::ejected)));
+            endpoints.add(MultiGauge.Row.of(
+                    upstream.and("state", "unhealthy"), pool, p -> count(p, e -> !e.ejected() && !e.healthy())));
             panic.add(MultiGauge.Row.of(upstream, pool, p -> p.panicking() ? 1 : 0));
         }
         upstreamEndpoints.register(endpoints, true);
@@ -143,5 +191,21 @@ public final class UpstreamMetrics implements OutlierListener {
         endpointEjected.register(ejected, true);
         endpointHealthy.register(healthy, true);
         endpointLatency.register(latency, true);
+    }
+
+    private static long count(UpstreamPool pool, java.util.function.Predicate<EndpointStats> state) {
+        return pool.endpointStats().stream().filter(state).count();
+    }
+
+    private static boolean sameIdentities(List<Object> a, List<Object> b) {
+        if (b == null || a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
