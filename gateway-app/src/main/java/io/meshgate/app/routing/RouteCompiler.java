@@ -91,6 +91,10 @@ public final class RouteCompiler {
                     running.close();
                 }
                 running = table.runtime();
+                // The new upstreams' gauges now rather than at the next periodic refresh (on the timer
+                // thread, which owns them).
+                UpstreamRuntime serving = running;
+                timer.execute(() -> upstreams.metrics().refresh(serving));
             }
         } finally {
             activation.unlock();

@@ -132,4 +132,9 @@ public final class UpstreamFactory {
                 check.unhealthyThreshold(),
                 check.healthyStatuses());
     }
+
+    /** The upstream metrics the pools report to. */
+    public UpstreamMetrics metrics() {
+        return metrics;
+    }
 }

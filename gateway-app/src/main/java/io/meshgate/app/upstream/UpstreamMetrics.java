@@ -26,6 +26,8 @@ import java.util.Locale;
  */
 public final class UpstreamMetrics implements OutlierListener {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamMetrics.class);
+
     private static final List<CircuitBreaker.State> BREAKER_STATES =
             List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
 
@@ -138,6 +140,19 @@ public final class UpstreamMetrics implements OutlierListener {
                 .description(description)
                 .tag("upstream", upstream)
                 .register(registry);
+    }
+
+    /**
+     * Refreshes the gauges from the serving configuration's upstreams (none: no rows). Call it on the
+     * upstream timer thread only; it logs rather than throws, so a schedule is never cancelled.
+     */
+    public void refresh(UpstreamRuntime serving) {
+        try {
+            refresh(serving == null ? List.of() : serving.pools().values());
+            refreshBreakers(serving == null ? List.of() : serving.breakers().all());
+        } catch (RuntimeException e) {
+            log.warn("Refreshing the upstream metrics failed", e);
+        }
     }
 
     /**
