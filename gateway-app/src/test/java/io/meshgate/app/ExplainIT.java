@@ -91,7 +91,10 @@ class ExplainIT {
                 .getResponseHeaders()
                 .getFirst(EchoServer.UPSTREAM_HEADER);
         assertThat(upstream).isIn("a", "b");
-        assertThat(routeRequests("beta")).isEqualTo(before + 1);
+        // The route's meter is recorded once the response is sent, which may be just after the client has it.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(routeRequests("beta")).isEqualTo(before + 1));
     }
 
     @Test

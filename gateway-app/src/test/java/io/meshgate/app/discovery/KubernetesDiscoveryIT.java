@@ -304,8 +304,11 @@ class KubernetesDiscoveryIT {
         double millisPerRequest = (System.nanoTime() - start) / 1e6 / 500;
 
         assertThat(millisPerRequest).isLessThan(20);
-        // Requests never reach the Kubernetes API: no list, no get, per request or otherwise.
-        assertThat(cluster.api().takeRequests()).isEmpty();
+        // Requests never reach the Kubernetes API: no list, no get, per request or otherwise. (The
+        // forbidden 'vault' watch of another test retries its list in the background, with backoff.)
+        assertThat(cluster.api().takeRequests())
+                .filteredOn(request -> !request.getPath().contains("/namespaces/locked/"))
+                .isEmpty();
     }
 
     @Test
@@ -363,8 +366,12 @@ class KubernetesDiscoveryIT {
                 """);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> watched("shop", "reviews") != null);
-        assertThat(cluster.api().takeRequests())
-                .anySatisfy(request -> assertThat(request.getPath()).contains("service-name%3Dreviews"));
+        // The mock server may record the list a moment after answering it: collect until it shows.
+        List<String> paths = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            cluster.api().takeRequests().forEach(request -> paths.add(request.getPath()));
+            assertThat(paths).anySatisfy(path -> assertThat(path).contains("service-name%3Dreviews"));
+        });
 
         gateway.deleteFile("reviews.yaml");
 
