@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshgate.app.accesslog.AccessLog;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +40,14 @@ class TracingIT {
                     upstreams:
                       a: { endpoints: [ { address: "{{a}}" } ] }
                       dead: { endpoints: [ { address: "127.0.0.1:%d" } ] }
+                      flaky:
+                        balancer: round-robin
+                        outlierDetection: false
+                        endpoints: [ { address: "127.0.0.1:%d" }, { address: "{{a}}" } ]
                     routes:
+                      - { id: retried, match: { path: /retried/** }, upstream: flaky }
+                      - { id: retried-filtered, match: { path: /retried-filtered/** }, upstream: flaky,
+                          filters: [ "AddRequestHeader=X-Via, scg" ] }
                       - id: filtered
                         match: { path: /filtered/** }
                         upstream: a
@@ -48,7 +58,7 @@ class TracingIT {
                       - id: direct
                         upstream: a
                     """
-                            .formatted(CLOSED_PORT));
+                            .formatted(CLOSED_PORT, CLOSED_PORT));
 
     @Test
     void directPathRequestIsAServerSpanWithAClientSpanChildThatTheUpstreamContinues() throws Exception {
@@ -146,6 +156,60 @@ class TracingIT {
         assertThat(client.path("tags").path("outcome").asString()).isEqualTo("ERROR");
         assertThat(client.path("tags").path("error").asString()).isNotEmpty();
         assertThat(client.path("tags").has("http.status_code")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"retried", "retried-filtered"})
+    void aRetriedRequestIsOneServerSpanWithTwoSiblingClientSpans(String route) throws Exception {
+        // Round-robin over a closed port and a live endpoint: within two requests one meets the closed
+        // port first, is retried (connect failure) on the live one, and says so when asked.
+        String traceId = null;
+        for (int i = 0; i < 4 && traceId == null; i++) {
+            String candidate = hex(32);
+            String attempts = gateway.client()
+                    .get()
+                    .uri("/" + route + "/x")
+                    .header("traceparent", "00-" + candidate + "-" + hex(16) + "-01")
+                    .header("x-meshgate-debug", "attempts")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .returnResult(String.class)
+                    .getResponseHeaders()
+                    .getFirst("x-meshgate-attempts");
+            if ("2".equals(attempts)) {
+                traceId = candidate;
+            }
+        }
+        assertThat(traceId).as("a request that took two attempts").isNotNull();
+
+        JsonNode trace = zipkin.awaitTrace(traceId, 3);
+        JsonNode server = span(trace, "SERVER");
+        List<JsonNode> clients = StreamSupport.stream(trace.spliterator(), false)
+                .filter(span -> "CLIENT".equals(span.path("kind").asString()))
+                .sorted(java.util.Comparator.comparing(
+                        span -> span.path("tags").path("meshgate.attempt").asString()))
+                .toList();
+        assertThat(clients).hasSize(2);
+        JsonNode first = clients.get(0);
+        JsonNode retry = clients.get(1);
+        for (JsonNode client : clients) {
+            assertThat(client.path("parentId").asString())
+                    .as("siblings under the server span")
+                    .isEqualTo(server.path("id").asString());
+            assertThat(client.path("tags").path("meshgate.route").asString()).isEqualTo(route);
+            assertThat(client.path("tags").path("meshgate.upstream").asString()).isEqualTo("flaky");
+        }
+        assertThat(first.path("tags").path("meshgate.attempt").asString()).isEqualTo("1");
+        assertThat(first.path("tags").path("meshgate.endpoint").asString()).isEqualTo("127.0.0.1:" + CLOSED_PORT);
+        assertThat(first.path("tags").path("error").asString()).isNotEmpty();
+        assertThat(first.path("tags").has("meshgate.retry_reason")).isFalse();
+        assertThat(retry.path("tags").path("meshgate.attempt").asString()).isEqualTo("2");
+        assertThat(retry.path("tags").path("meshgate.retry_reason").asString()).isEqualTo("connect-failure");
+        assertThat(retry.path("tags").path("meshgate.endpoint").asString())
+                .isEqualTo(gateway.upstream("a").address());
+        assertThat(retry.path("tags").path("http.status_code").asString()).isEqualTo("200");
+        assertThat(server.path("tags").path("http.status_code").asString()).isEqualTo("200");
     }
 
     @Test
