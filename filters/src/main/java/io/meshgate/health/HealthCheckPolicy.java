@@ -2,8 +2,6 @@ package io.meshgate.health;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * How an upstream's endpoints are probed by active health checks: an HTTP GET of {@code path} every
@@ -28,8 +26,7 @@ public record HealthCheckPolicy(
         Set<Integer> healthyStatuses) {
 
     /** 200 to 299. */
-    public static final Set<Integer> SUCCESS =
-            IntStream.rangeClosed(200, 299).boxed().collect(Collectors.toUnmodifiableSet());
+    public static final Set<Integer> SUCCESS = io.meshgate.config.HealthCheck.SUCCESS;
 
     /**
      * @throws IllegalArgumentException naming the setting that is out of range and the range expected

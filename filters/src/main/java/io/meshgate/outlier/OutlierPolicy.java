@@ -2,8 +2,6 @@ package io.meshgate.outlier;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * When passive outlier detection takes an endpoint out of rotation and for how long, with Envoy's
@@ -28,8 +26,7 @@ public record OutlierPolicy(
         Set<Integer> failureStatuses) {
 
     /** 500 to 599: every server error. */
-    public static final Set<Integer> SERVER_ERRORS =
-            IntStream.rangeClosed(500, 599).boxed().collect(Collectors.toUnmodifiableSet());
+    public static final Set<Integer> SERVER_ERRORS = io.meshgate.config.OutlierDetection.SERVER_ERRORS;
 
     /** 5 consecutive failures, 30 s growing per ejection up to 300 s, at most 50 % ejected, 5xx. */
     public static final OutlierPolicy DEFAULTS =

@@ -25,6 +25,25 @@ public record UpstreamGuard(
         return pool.name();
     }
 
+    /**
+     * Asks the circuit breaker, if there is one, to let an attempt through. The answer is the pool the
+     * attempt goes to: this upstream's when the breaker admits it (a permission is then held; see
+     * {@link #holdsPermission}) or when there is no breaker; the fallback's while the breaker is open;
+     * null while it is open without a fallback (answer 503 with {@link #breakerOpenBody()}).
+     */
+    public UpstreamPool admit() {
+        if (breaker == null || breaker.tryAcquire()) {
+            return pool;
+        }
+        meters.breakerRejected().increment();
+        return fallback;
+    }
+
+    /** Whether an attempt that {@link #admit()} sent to {@code admitted} holds a breaker permission. */
+    public boolean holdsPermission(UpstreamPool admitted) {
+        return breaker != null && admitted == pool;
+    }
+
     /** The 503 body when the breaker is open and there is no fallback. */
     public String breakerOpenBody() {
         return "upstream '" + pool.name() + "': circuit breaker open\n";

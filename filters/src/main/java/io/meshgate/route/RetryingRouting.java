@@ -7,7 +7,6 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import io.meshgate.balance.FailureKind;
 import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
-import io.meshgate.circuit.UpstreamBreaker;
 import io.meshgate.retry.ReplayableBody;
 import io.meshgate.retry.RetryPlan;
 import io.meshgate.retry.RetryReason;
@@ -138,18 +137,11 @@ final class RetryingRouting {
 
     private Mono<Void> attempt() {
         attempt++;
-        UpstreamPool pool = guard.pool();
-        UpstreamBreaker breaker = guard.breaker();
-        if (breaker != null) {
-            breakerHeld = breaker.tryAcquire();
-            if (!breakerHeld) {
-                guard.meters().breakerRejected().increment();
-                if (guard.fallback() == null) {
-                    return answer(HttpStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
-                }
-                pool = guard.fallback();
-            }
+        UpstreamPool pool = guard.admit();
+        if (pool == null) {
+            return answer(HttpStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
         }
+        breakerHeld = guard.holdsPermission(pool);
         Lease acquired = attempt == 1 ? pool.acquire() : pool.acquire(tried);
         if (acquired == null) {
             releaseBreaker();

@@ -5,7 +5,6 @@ import io.meshgate.app.observe.ObservedRequest;
 import io.meshgate.balance.FailureKind;
 import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
-import io.meshgate.circuit.UpstreamBreaker;
 import io.meshgate.retry.ReplayableBody;
 import io.meshgate.retry.RetryPlan;
 import io.meshgate.retry.RetryReason;
@@ -101,18 +100,11 @@ final class DirectAttempts extends Mono<Void> {
 
     private Mono<Void> attempt() {
         attempt++;
-        UpstreamPool pool = guard.pool();
-        UpstreamBreaker breaker = guard.breaker();
-        if (breaker != null) {
-            breakerHeld = breaker.tryAcquire();
-            if (!breakerHeld) {
-                guard.meters().breakerRejected().increment();
-                if (guard.fallback() == null) {
-                    return answer(HttpResponseStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
-                }
-                pool = guard.fallback();
-            }
+        UpstreamPool pool = guard.admit();
+        if (pool == null) {
+            return answer(HttpResponseStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
         }
+        breakerHeld = guard.holdsPermission(pool);
         Lease acquired = attempt == 1 ? pool.acquire() : pool.acquire(tried);
         if (acquired == null) {
             observed.upstream(pool.name()); // [observe]
