@@ -106,8 +106,15 @@ public final class Lease {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return false;
         }
-        stats.released();
+        pool.cancelled(this);
         return true;
+    }
+
+    /** Ends a lease that was never an attempt ({@link UpstreamPool#pick()}): released, not recorded. */
+    void discard() {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            stats.released();
+        }
     }
 
     @Override

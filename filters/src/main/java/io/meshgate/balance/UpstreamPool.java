@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Per attempt</b>: {@link #acquire()} picks an endpoint and returns a {@link Lease}; the caller
  * reports the result on the lease ({@code complete(status)}, {@code fail(kind)} or {@code cancel()}),
- * which feeds the in-flight count, the balancer's latency estimate and outlier detection.
+ * which feeds the in-flight count, the balancer's latency estimate, outlier detection and the
+ * upstream's {@link AttemptRecorder} (its request metrics).
  *
  * <p><b>Hot path</b>: one clock read, one volatile read of the current snapshot (an immutable array of
  * the endpoints that may take traffic), one identity check of the endpoint set's list, the balancer's
@@ -85,6 +86,7 @@ public final class UpstreamPool {
     private final OutlierDetector outlier;
     private final int panicThreshold;
     private final RandomGenerator random;
+    private final AttemptRecorder recorder;
     private final ReentrantLock lock = new ReentrantLock();
     private final LongAdder panicAcquires = new LongAdder();
     private final LongAdder failoverAcquires = new LongAdder();
@@ -108,6 +110,7 @@ public final class UpstreamPool {
         this.outlier = b.outlier;
         this.panicThreshold = b.panicThreshold;
         this.random = b.random;
+        this.recorder = b.recorder;
         this.carryOver = b.carryOver;
         this.snapshot = Snapshot.EMPTY;
         lock.lock();
@@ -279,7 +282,7 @@ public final class UpstreamPool {
             if (lease == null) {
                 return null;
             }
-            lease.cancel();
+            lease.discard();
             return lease.endpoint();
         }
         EndpointStats[] available = s.available;
@@ -299,7 +302,13 @@ public final class UpstreamPool {
         OutlierDetector detector = outlier;
         boolean failed = failure != null
                 || (detector != null ? detector.isFailureStatus(status) : status >= 500 && status <= 599);
-        balancer.observe(stats, now - lease.startNanos(), failed, now);
+        long elapsed = now - lease.startNanos();
+        balancer.observe(stats, elapsed, failed, now);
+        if (failure != null) {
+            recorder.failed(failure, elapsed);
+        } else {
+            recorder.responded(status, elapsed);
+        }
         if (detector != null) {
             EjectionState state = stats.ejection();
             if (!failed) {
@@ -308,6 +317,17 @@ public final class UpstreamPool {
                 eject(stats, now);
             }
         }
+    }
+
+    /** Called once per lease by {@link Lease#cancel}: the attempt is recorded, nothing is learnt. */
+    void cancelled(Lease lease) {
+        lease.stats().released();
+        recorder.cancelled(clock.getAsLong() - lease.startNanos());
+    }
+
+    /** Where this pool's attempts are recorded ({@link AttemptRecorder#NONE} without metrics). */
+    public AttemptRecorder recorder() {
+        return recorder;
     }
 
     private void eject(EndpointStats stats, long now) {
@@ -620,6 +640,7 @@ public final class UpstreamPool {
         private int panicThreshold = DEFAULT_PANIC_THRESHOLD;
         private UpstreamPool carryOver;
         private RandomGenerator random;
+        private AttemptRecorder recorder = AttemptRecorder.NONE;
 
         private Builder(String name, EndpointSet endpoints) {
             this.name = name;
@@ -669,6 +690,15 @@ public final class UpstreamPool {
          */
         public Builder random(RandomGenerator random) {
             this.random = random;
+            return this;
+        }
+
+        /**
+         * Where the pool's attempts are recorded as they end (default {@link AttemptRecorder#NONE});
+         * one recorder per upstream, shared by the pools of successive configurations.
+         */
+        public Builder recorder(AttemptRecorder recorder) {
+            this.recorder = recorder == null ? AttemptRecorder.NONE : recorder;
             return this;
         }
 

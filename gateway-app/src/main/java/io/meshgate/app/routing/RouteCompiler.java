@@ -79,8 +79,8 @@ public final class RouteCompiler {
     }
 
     /**
-     * The table now serves: its health checks start, the previous table's stop, and discovery stops
-     * watching the services no longer used.
+     * The table now serves: its health checks start, the previous table's stop, the series of upstreams
+     * it no longer has go, and discovery stops watching the services no longer used.
      */
     public void activated(RouteTable table) {
         activation.lock();
@@ -91,6 +91,7 @@ public final class RouteCompiler {
                     running.close();
                 }
                 running = table.runtime();
+                upstreams.metrics().retainUpstreams(running.pools().keySet());
                 // The new upstreams' gauges now rather than at the next periodic refresh (on the timer
                 // thread, which owns them).
                 UpstreamRuntime serving = running;

@@ -60,6 +60,7 @@ public final class UpstreamFactory {
                     .outlierDetection(outlierPolicy(policy.outlierDetection()), metrics)
                     .panicThreshold(policy.panicThreshold())
                     .carryOver(previous.get(upstream.name()))
+                    .recorder(metrics.requestMeters(upstream.name()))
                     .build();
             pools.put(upstream.name(), pool);
             if (policy.outlierDetection() != null) {

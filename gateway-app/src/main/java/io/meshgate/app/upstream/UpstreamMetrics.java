@@ -5,9 +5,11 @@ import io.meshgate.balance.EndpointStats;
 import io.meshgate.balance.PeakEwmaBalancer;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.circuit.UpstreamBreaker;
+import io.meshgate.metrics.UpstreamMeters;
 import io.meshgate.outlier.OutlierListener;
 import io.meshgate.retry.RetryMeters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -16,13 +18,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Upstream and endpoint health as Prometheus sees it. Counters of ejections and returns come from the
  * outlier detectors as they happen; the gauges ({@code meshgate_upstream_endpoints{state}}, {@code
  * meshgate_upstream_panic}, and per endpoint in-flight, ejected, healthy and the peak-EWMA latency) are
  * rows re-listed by {@link #refresh} from the serving configuration's pools, so endpoints that left
- * disappear. Nothing here runs per request.
+ * disappear. The per-upstream request meters ({@link UpstreamMeters}) are handed to the pools, which
+ * record every attempt into them; they outlive reloads and go when their upstream does ({@link
+ * #retainUpstreams}). Nothing else here runs per request.
  */
 public final class UpstreamMetrics implements OutlierListener {
 
@@ -30,6 +37,15 @@ public final class UpstreamMetrics implements OutlierListener {
 
     private static final List<CircuitBreaker.State> BREAKER_STATES =
             List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
+
+    /** Counters with an {@code upstream} tag, kept while their upstream is configured. */
+    private static final List<String> PER_UPSTREAM_COUNTERS = List.of(
+            "meshgate.retries",
+            "meshgate.retry.budget.exhausted",
+            "meshgate.circuit.breaker.rejected",
+            "meshgate.outlier.ejections",
+            "meshgate.outlier.returns",
+            "meshgate.outlier.ejections.skipped");
 
     private final MeterRegistry registry;
     private final MultiGauge upstreamEndpoints;
@@ -39,6 +55,7 @@ public final class UpstreamMetrics implements OutlierListener {
     private final MultiGauge endpointHealthy;
     private final MultiGauge endpointLatency;
     private final MultiGauge breakerState;
+    private final Map<String, UpstreamMeters> requestMeters = new ConcurrentHashMap<>();
     // What the gauge rows were last listed from (identities; on the timer thread only).
     private List<Object> listedPools;
     private List<Object> listedBreakers;
@@ -74,6 +91,37 @@ public final class UpstreamMetrics implements OutlierListener {
     /** The retry and breaker counters of an upstream, for its {@code UpstreamGuard}. */
     public RetryMeters retryMeters(String upstream) {
         return new RetryMeters(registry, upstream);
+    }
+
+    /**
+     * The request meters of an upstream, for its pool: the same instance for every configuration that
+     * has the upstream, so a reload keeps the resolved timers and their counts.
+     */
+    public UpstreamMeters requestMeters(String upstream) {
+        return requestMeters.computeIfAbsent(upstream, name -> new UpstreamMeters(registry, name));
+    }
+
+    /**
+     * Removes the series of upstreams the serving configuration no longer has: their request meters
+     * and their retry, budget, breaker and outlier counters. Called when a configuration starts
+     * serving (a rejected one never removes anything); an upstream that comes back starts from zero.
+     */
+    public void retainUpstreams(Set<String> serving) {
+        requestMeters.entrySet().removeIf(entry -> {
+            if (serving.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().close();
+            return true;
+        });
+        for (String name : PER_UPSTREAM_COUNTERS) {
+            for (Meter meter : registry.find(name).meters()) {
+                String upstream = meter.getId().getTag("upstream");
+                if (upstream != null && !serving.contains(upstream)) {
+                    registry.remove(meter);
+                }
+            }
+        }
     }
 
     /** Re-lists the circuit breaker state rows (one per state per upstream with a breaker) when they changed. */
