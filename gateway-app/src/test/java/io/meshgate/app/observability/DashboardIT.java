@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshgate.app.GatewayExtension;
+import io.meshgate.app.certs.DevCertificateAuthority;
+import io.meshgate.app.certs.LeafSpec;
 import io.meshgate.app.discovery.KubernetesApiExtension;
 import io.meshgate.k8s.Slices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Grafana dashboard ({@code k8s/deploy/grafana/meshgate-dashboard.json}) against a real Prometheus
  * scraping a running gateway: after a bounded load (successes, 5xx answers, a 404, an applied and a
- * rejected reload) on routes of both request paths and a Kubernetes upstream, every PromQL expression
+ * rejected reload) on routes of both request paths and a Kubernetes upstream, with the mesh
+ * listener's certificate for the TLS panels, every PromQL expression
  * of every panel and every template variable's query must return data. A panel whose query returns
  * nothing fails the test, naming the panel and the expression as run.
  */
@@ -79,10 +85,18 @@ class DashboardIT {
     @Order(1)
     static final KubernetesApiExtension cluster = new KubernetesApiExtension();
 
+    /** The mesh listener's certificate, so the TLS certificate panels have one to chart. */
+    private static final Path MESH_TLS = meshCertificates();
+
     @RegisterExtension
     @Order(2)
-    static final GatewayExtension gateway =
-            cluster.configure(GatewayExtension.withUpstreams("echo").routes(ROUTES));
+    static final GatewayExtension gateway = cluster.configure(GatewayExtension.withUpstreams("echo")
+            .routes(ROUTES)
+            .arg("--meshgate.mesh.port=0")
+            .arg("--meshgate.mesh.address=127.0.0.1")
+            .arg("--meshgate.mesh.certificate=" + MESH_TLS.resolve("server.crt"))
+            .arg("--meshgate.mesh.private-key=" + MESH_TLS.resolve("server.key"))
+            .arg("--meshgate.mesh.client-ca=" + MESH_TLS.resolve("ca.crt")));
 
     @RegisterExtension
     @Order(3)
@@ -95,6 +109,18 @@ class DashboardIT {
 
     /** Answers of the load by status, for the report and the checks. */
     private static final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
+    private static Path meshCertificates() {
+        try {
+            Path dir = Files.createTempDirectory("meshgate-dashboard-");
+            DevCertificateAuthority ca = DevCertificateAuthority.create("mesh CA");
+            Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
+            ca.issue(LeafSpec.server("meshgate.mesh.test")).write(dir.resolve("server.crt"), dir.resolve("server.key"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     static void driveTheGatewayUnderScrape() throws Exception {
