@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.meshgate.app.mesh.MeshClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,9 +33,10 @@ class AccessLogIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path LOG = tempLog();
     private static final int CLOSED_PORT = closedPort();
+    private static final MeshClient MESH = MeshClient.withIdentity("spiffe://cluster.local/ns/shop/sa/logger");
 
     @RegisterExtension
-    static final GatewayExtension gateway = GatewayExtension.withUpstreams("a")
+    static final GatewayExtension gateway = MESH.configure(GatewayExtension.withUpstreams("a"))
             .arg("--meshgate.access-log.file=" + LOG)
             .routes(
                     """
@@ -80,10 +82,26 @@ class AccessLogIT {
         assertThat(Instant.parse(line.path("time").asString())).isBetween(before.minusMillis(1), Instant.now());
         assertThat(line.path("client").asString()).startsWith("127.0.0.1:");
         assertThat(line.has("identity")).isTrue();
+        assertThat(line.path("identity").isNull())
+                .as("no identity on the traffic port")
+                .isTrue();
         assertThat(line.has("error")).isFalse();
         assertThat(line.path("trace_id").asString())
                 .hasSize(32)
                 .isEqualTo(echo.path("headers").path("traceparent").asString().split("-")[1]);
+    }
+
+    @Test
+    void meshRequestsNameTheVerifiedClientIdentityOnBothPaths() {
+        for (String prefix : List.of("/direct/", "/filtered/")) {
+            String marker = marker();
+            MeshClient.Response response = MESH.get(gateway, prefix + marker);
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+            JsonNode line = awaitLine(marker);
+            assertThat(line.path("route").asString()).isEqualTo(prefix.replace("/", ""));
+            assertThat(line.path("identity").asString()).as(prefix).isEqualTo(MESH.identity());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.meshgate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.app.accesslog.AccessLog;
+import io.meshgate.app.mesh.MeshClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -25,6 +26,7 @@ class TracingIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CLOSED_PORT = closedPort();
+    private static final MeshClient MESH = MeshClient.withIdentity("spiffe://cluster.local/ns/shop/sa/tracer");
 
     @RegisterExtension
     @Order(1)
@@ -32,7 +34,7 @@ class TracingIT {
 
     @RegisterExtension
     @Order(2)
-    static final GatewayExtension gateway = GatewayExtension.withUpstreams("a")
+    static final GatewayExtension gateway = MESH.configure(GatewayExtension.withUpstreams("a"))
             .arg("--management.tracing.export.zipkin.endpoint=" + zipkin.spansEndpoint())
             .arg("--meshgate.access-log.enabled=false")
             .routes(
@@ -84,6 +86,29 @@ class TracingIT {
         assertThat(sent[2])
                 .as("the upstream's parent is the client span")
                 .isEqualTo(client.path("id").asString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/orders/1", "/filtered/orders/1"})
+    void meshRequestsServerSpanNamesTheVerifiedClientIdentityAndTls(String path) throws Exception {
+        String traceId = hex(32);
+        MeshClient.Response response = MESH.get(gateway, path, "traceparent", "00-" + traceId + "-" + hex(16) + "-01");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+        JsonNode server = span(zipkin.awaitTrace(traceId, 2), "SERVER");
+        JsonNode tags = server.path("tags");
+        assertThat(tags.path("meshgate.client.identity").asString()).isEqualTo(MESH.identity());
+        assertThat(tags.path("tls.protocol").asString()).startsWith("TLSv1.");
+        assertThat(tags.path("tls.sni").asString()).isEqualTo(MeshClient.SERVER_NAME);
+    }
+
+    @Test
+    void trafficPortServerSpanHasNoClientIdentity() throws Exception {
+        String traceId = hex(32);
+        get("/orders/1", "traceparent", "00-" + traceId + "-" + hex(16) + "-01");
+        JsonNode server = span(zipkin.awaitTrace(traceId, 2), "SERVER");
+        assertThat(server.path("tags").has("meshgate.client.identity")).isFalse();
+        assertThat(server.path("tags").has("tls.protocol")).isFalse();
     }
 
     @Test

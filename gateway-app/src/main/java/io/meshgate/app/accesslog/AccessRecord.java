@@ -50,7 +50,10 @@ public interface AccessRecord {
     /** The client's address, or null when unknown. */
     InetSocketAddress client();
 
-    /** The authenticated client's identity (mTLS peer, later); null until meshgate authenticates clients. */
+    /**
+     * The verified mesh client identity (the client certificate's URI SAN, else DNS SAN) of a request
+     * on the mesh listener; null on the traffic port.
+     */
     String identity();
 
     /** The failure that ended the request (upstream error, reset), or null. */

@@ -68,6 +68,17 @@ public final class ClientIdentity {
         return connection(channel).attr(IDENTITY).get();
     }
 
+    /**
+     * The verified identity of the mesh connection {@code channel} belongs to, for tracing and the
+     * access log; null on any other connection. Reads the attribute without creating it.
+     */
+    public static String verified(Channel channel) {
+        Channel connection = connection(channel);
+        String identity =
+                connection.hasAttr(IDENTITY) ? connection.attr(IDENTITY).get() : null;
+        return identity == null || identity.isEmpty() ? null : identity;
+    }
+
     private static Channel connection(Channel channel) {
         return channel instanceof Http2StreamChannel stream ? stream.parent() : channel;
     }

@@ -22,8 +22,9 @@ final class DirectObservedRequest extends ObservedRequest {
             boolean replacePropagation,
             String route,
             HttpServerRequest request,
-            HttpServerResponse response) {
-        super(tracing, log, span, replacePropagation, request.method().name(), route);
+            HttpServerResponse response,
+            String identity) {
+        super(tracing, log, span, replacePropagation, request.method().name(), route, identity);
         this.request = request;
         this.response = response;
     }

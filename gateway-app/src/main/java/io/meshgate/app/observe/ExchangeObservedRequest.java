@@ -25,14 +25,20 @@ final class ExchangeObservedRequest extends ObservedRequest {
     private final ServerHttpRequest request;
 
     ExchangeObservedRequest(
-            ProxyTracing tracing, AccessLog log, Span span, boolean replacePropagation, ServerWebExchange exchange) {
+            ProxyTracing tracing,
+            AccessLog log,
+            Span span,
+            boolean replacePropagation,
+            ServerWebExchange exchange,
+            String identity) {
         super(
                 tracing,
                 log,
                 span,
                 replacePropagation,
                 exchange.getRequest().getMethod().name(),
-                null);
+                null,
+                identity);
         this.exchange = exchange;
         this.request = exchange.getRequest();
     }

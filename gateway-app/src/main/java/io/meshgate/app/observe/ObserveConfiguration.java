@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ObserveConfiguration {
 
-    private final Set<Integer> trafficPorts = new CopyOnWriteArraySet<>();
+    private final Set<Integer> managementPorts = new CopyOnWriteArraySet<>();
 
     @Bean
     RequestObserver requestObserver(
@@ -34,7 +34,7 @@ public class ObserveConfiguration {
 
     @Bean
     ObservingWebFilter observingWebFilter(RequestObserver observer) {
-        return new ObservingWebFilter(observer, trafficPorts);
+        return new ObservingWebFilter(observer, managementPorts);
     }
 
     @Bean
@@ -47,12 +47,15 @@ public class ObserveConfiguration {
         return new TraceHeadersFilter();
     }
 
-    /** The traffic port(s), learnt as servers start; the management server's are left out. */
+    /**
+     * The management server's port(s), learnt as servers start and left out: requests on every other
+     * listener (the traffic port, the mesh listener) are observed.
+     */
     @Bean
     ApplicationListener<WebServerInitializedEvent> observedPortListener() {
         return event -> {
-            if (event.getApplicationContext().getServerNamespace() == null) {
-                trafficPorts.add(event.getWebServer().getPort());
+            if (event.getApplicationContext().getServerNamespace() != null) {
+                managementPorts.add(event.getWebServer().getPort());
             }
         };
     }

@@ -28,6 +28,7 @@ public abstract class ObservedRequest implements AccessRecord {
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private final String method;
+    private final String identity;
 
     private String route;
     private String upstream;
@@ -44,15 +45,23 @@ public abstract class ObservedRequest implements AccessRecord {
      * @param span the server span (null when tracing is off)
      * @param replacePropagation whether the request came with propagation headers that the
      *     upstream's must replace
+     * @param identity the verified mesh client identity (null: not a mesh connection)
      */
     ObservedRequest(
-            ProxyTracing tracing, AccessLog log, Span span, boolean replacePropagation, String method, String route) {
+            ProxyTracing tracing,
+            AccessLog log,
+            Span span,
+            boolean replacePropagation,
+            String method,
+            String route,
+            String identity) {
         this.tracing = tracing;
         this.log = log;
         this.span = span;
         this.replacePropagation = replacePropagation;
         this.method = method;
         this.route = route;
+        this.identity = identity;
     }
 
     /** Names the upstream picked, for a request that ends before any attempt (no ready endpoints). */
@@ -212,7 +221,7 @@ public abstract class ObservedRequest implements AccessRecord {
 
     @Override
     public String identity() {
-        return null;
+        return identity;
     }
 
     @Override
@@ -228,7 +237,7 @@ public abstract class ObservedRequest implements AccessRecord {
     private static final class Noop extends ObservedRequest {
 
         Noop() {
-            super(null, null, null, false, null, null);
+            super(null, null, null, false, null, null, null);
         }
 
         @Override

@@ -9,7 +9,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Observes every request Spring WebFlux handles on the traffic port (routes with filters, and
+ * Observes every request Spring WebFlux handles on the traffic port and the mesh listener (routes with filters, and
  * requests no route takes), first of all filters: the {@link ObservedRequest} is kept in the
  * exchange for {@link AttemptObservingFilter} and ended when the exchange is done. The direct path
  * never reaches WebFlux; the management port is left alone.
@@ -20,11 +20,11 @@ final class ObservingWebFilter implements WebFilter, Ordered {
     static final String ATTR = "meshgate.observedRequest";
 
     private final RequestObserver observer;
-    private final Set<Integer> trafficPorts;
+    private final Set<Integer> managementPorts;
 
-    ObservingWebFilter(RequestObserver observer, Set<Integer> trafficPorts) {
+    ObservingWebFilter(RequestObserver observer, Set<Integer> managementPorts) {
         this.observer = observer;
-        this.trafficPorts = trafficPorts;
+        this.managementPorts = managementPorts;
     }
 
     @Override
@@ -35,7 +35,7 @@ final class ObservingWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         InetSocketAddress local = exchange.getRequest().getLocalAddress();
-        if (local == null || !trafficPorts.contains(local.getPort())) {
+        if (local == null || managementPorts.contains(local.getPort())) {
             return chain.filter(exchange);
         }
         ObservedRequest observed = observer.start(exchange);

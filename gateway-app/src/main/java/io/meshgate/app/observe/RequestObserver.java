@@ -4,6 +4,7 @@ import brave.Span;
 import brave.propagation.TraceContextOrSamplingFlags;
 import io.meshgate.app.accesslog.AccessLog;
 import io.meshgate.app.tracing.ProxyTracing;
+import io.netty.channel.Channel;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -37,12 +38,15 @@ public final class RequestObserver {
         }
         Span span = null;
         boolean replace = false;
+        Channel tls = ConnectionTls.of(request);
+        String identity = ConnectionTls.identity(tls);
         if (tracing != null) {
             TraceContextOrSamplingFlags extracted = tracing.extract(request.requestHeaders());
             replace = extracted != TraceContextOrSamplingFlags.EMPTY;
             span = tracing.startServer(extracted, request.method().name(), request.remoteAddress());
+            ConnectionTls.tag(tracing, span, tls, identity);
         }
-        return new DirectObservedRequest(tracing, log, span, replace, route, request, response);
+        return new DirectObservedRequest(tracing, log, span, replace, route, request, response, identity);
     }
 
     /** A request that Spring WebFlux handles (through Spring Cloud Gateway), at its arrival. */
@@ -52,6 +56,8 @@ public final class RequestObserver {
         }
         Span span = null;
         boolean replace = false;
+        Channel tls = ConnectionTls.of(exchange.getRequest());
+        String identity = ConnectionTls.identity(tls);
         if (tracing != null) {
             TraceContextOrSamplingFlags extracted =
                     tracing.extract(exchange.getRequest().getHeaders());
@@ -60,8 +66,9 @@ public final class RequestObserver {
                     extracted,
                     exchange.getRequest().getMethod().name(),
                     exchange.getRequest().getRemoteAddress());
+            ConnectionTls.tag(tracing, span, tls, identity);
         }
-        return new ExchangeObservedRequest(tracing, log, span, replace, exchange);
+        return new ExchangeObservedRequest(tracing, log, span, replace, exchange, identity);
     }
 
     public boolean tracing() {

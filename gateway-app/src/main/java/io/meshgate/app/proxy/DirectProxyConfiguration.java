@@ -11,13 +11,13 @@ import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves only the traffic port: the
- * ports are learnt as the servers start, and the management server's are left out.
+ * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves the traffic port and the mesh
+ * listener, not the management port (learnt as the servers start).
  */
 @Configuration(proxyBeanMethods = false)
 public class DirectProxyConfiguration {
 
-    private final Set<Integer> trafficPorts = DirectProxyHandler.newPortSet();
+    private final Set<Integer> managementPorts = DirectProxyHandler.newPortSet();
 
     @Bean
     DirectProxy directProxy(HttpClient gatewayHttpClient, RequestObserver observer) {
@@ -27,14 +27,14 @@ public class DirectProxyConfiguration {
     @Bean
     WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy) {
         return builder ->
-                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts));
+                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, managementPorts));
     }
 
     @Bean
     ApplicationListener<WebServerInitializedEvent> trafficPortListener() {
         return event -> {
-            if (event.getApplicationContext().getServerNamespace() == null) {
-                trafficPorts.add(event.getWebServer().getPort());
+            if (event.getApplicationContext().getServerNamespace() != null) {
+                managementPorts.add(event.getWebServer().getPort());
             }
         };
     }

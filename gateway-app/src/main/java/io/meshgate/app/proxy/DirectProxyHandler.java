@@ -26,13 +26,13 @@ public final class DirectProxyHandler implements HttpHandler {
     private final HttpHandler next;
     private final ActiveRoutes active;
     private final DirectProxy proxy;
-    private final Set<Integer> trafficPorts;
+    private final Set<Integer> managementPorts;
 
-    DirectProxyHandler(HttpHandler next, ActiveRoutes active, DirectProxy proxy, Set<Integer> trafficPorts) {
+    DirectProxyHandler(HttpHandler next, ActiveRoutes active, DirectProxy proxy, Set<Integer> managementPorts) {
         this.next = next;
         this.active = active;
         this.proxy = proxy;
-        this.trafficPorts = trafficPorts;
+        this.managementPorts = managementPorts;
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class DirectProxyHandler implements HttpHandler {
 
     private DirectRoute directRoute(ServerHttpRequest request) {
         InetSocketAddress local = request.getLocalAddress();
-        if (local == null || !trafficPorts.contains(local.getPort())) {
+        if (local == null || managementPorts.contains(local.getPort())) {
             return null;
         }
         RouteTable table = active.current();
@@ -62,7 +62,10 @@ public final class DirectProxyHandler implements HttpHandler {
         return route;
     }
 
-    /** The ports of the traffic listener(s), filled in as servers start. */
+    /**
+     * The ports of the management server, filled in as servers start: every other listener (the
+     * traffic port, the mesh listener) serves routes.
+     */
     static Set<Integer> newPortSet() {
         return new CopyOnWriteArraySet<>();
     }

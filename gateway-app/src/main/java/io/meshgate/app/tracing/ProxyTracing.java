@@ -30,6 +30,9 @@ public final class ProxyTracing {
     public static final String METHOD = "http.method";
     public static final String STATUS = "http.status_code";
     public static final String ERROR = "error";
+    public static final String CLIENT_IDENTITY = "meshgate.client.identity";
+    public static final String TLS_PROTOCOL = "tls.protocol";
+    public static final String TLS_SNI = "tls.sni";
 
     private static final String UNROUTED = "unrouted";
 
@@ -76,6 +79,25 @@ public final class ProxyTracing {
     }
 
     /** Names and tags the server span with what the request turned out to be, and finishes it. */
+    /**
+     * Tags a server span with what TLS says of its connection: the verified mesh client identity, the
+     * protocol and the server name the client asked for (each null when unknown). Sampled spans only.
+     */
+    public void tagTls(Span span, String identity, String protocol, String serverName) {
+        if (span.isNoop()) {
+            return;
+        }
+        if (identity != null) {
+            span.tag(CLIENT_IDENTITY, identity);
+        }
+        if (protocol != null) {
+            span.tag(TLS_PROTOCOL, protocol);
+        }
+        if (serverName != null) {
+            span.tag(TLS_SNI, serverName);
+        }
+    }
+
     public void finishServer(Span span, String method, String route, int status, Throwable error) {
         if (span.isNoop()) {
             return;
