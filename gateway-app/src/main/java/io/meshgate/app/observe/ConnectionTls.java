@@ -39,8 +39,12 @@ final class ConnectionTls {
         if (!HTTPS.equals(request.getURI().getScheme())) {
             return null;
         }
-        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-        return nativeRequest instanceof Connection connection ? connection.channel() : null;
+        try {
+            Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+            return nativeRequest instanceof Connection connection ? connection.channel() : null;
+        } catch (IllegalArgumentException notReactorNetty) {
+            return null; // a request WebFlux did not get from Reactor Netty (tests): no channel
+        }
     }
 
     /** The verified mesh client identity of a TLS channel ({@link #of}), or null. */
