@@ -4,6 +4,7 @@ import io.meshgate.outlier.EjectionState;
 import io.meshgate.outlier.OutlierDetector;
 import io.meshgate.outlier.OutlierListener;
 import io.meshgate.outlier.OutlierPolicy;
+import io.meshgate.transport.UpstreamClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -85,6 +86,7 @@ public final class UpstreamPool {
     private final OutlierDetector outlier;
     private final int panicThreshold;
     private final RandomGenerator random;
+    private final UpstreamClient client;
     private final ReentrantLock lock = new ReentrantLock();
     private final LongAdder panicAcquires = new LongAdder();
     private final LongAdder failoverAcquires = new LongAdder();
@@ -108,6 +110,7 @@ public final class UpstreamPool {
         this.outlier = b.outlier;
         this.panicThreshold = b.panicThreshold;
         this.random = b.random;
+        this.client = b.client;
         this.carryOver = b.carryOver;
         this.snapshot = Snapshot.EMPTY;
         lock.lock();
@@ -147,6 +150,14 @@ public final class UpstreamPool {
 
     public int panicThreshold() {
         return panicThreshold;
+    }
+
+    /**
+     * The upstream's own HTTP client (TLS, h2c or h2), or null for a plain HTTP/1.1 upstream, which
+     * uses the gateway's shared client.
+     */
+    public UpstreamClient client() {
+        return client;
     }
 
     /** The failover upstream, or null. */
@@ -620,6 +631,7 @@ public final class UpstreamPool {
         private int panicThreshold = DEFAULT_PANIC_THRESHOLD;
         private UpstreamPool carryOver;
         private RandomGenerator random;
+        private UpstreamClient client;
 
         private Builder(String name, EndpointSet endpoints) {
             this.name = name;
@@ -669,6 +681,12 @@ public final class UpstreamPool {
          */
         public Builder random(RandomGenerator random) {
             this.random = random;
+            return this;
+        }
+
+        /** The upstream's own HTTP client (TLS, h2c, h2); default null: the gateway's shared client. */
+        public Builder client(UpstreamClient client) {
+            this.client = client;
             return this;
         }
 
