@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * gRPC through the gateway with grpc-java on both ends: the client speaks h2c (prior knowledge) to
- * the traffic port, the gateway h2c ({@code protocol: h2c}) to the server. Unary and streaming calls,
+ * the plain traffic port (on by default), the gateway h2c ({@code protocol: h2c}) to the server. Unary and streaming calls,
  * and error statuses (in trailers after messages, and trailers-only), arrive intact on both request
  * paths ({@code direct.Echo} has a filter-less route, {@code filtered.Echo} a route with a filter).
  */
@@ -65,7 +65,6 @@ class GrpcIT {
 
     @RegisterExtension
     static GatewayExtension gateway = GatewayExtension.withUpstreams()
-            .arg("--server.http2.enabled=true")
             .routes(
                     """
                     upstreams:

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 
 /**
  * TLS from the gateway to upstreams, on both request paths, against a real TLS upstream that
@@ -31,6 +33,7 @@ class UpstreamTlsIT {
 
     static final Path DIR;
     static final TestUpstream ORDERS;
+    static final TestUpstream ORDERS_H2;
 
     static {
         try {
@@ -58,6 +61,13 @@ class UpstreamTlsIT {
                     throw new UncheckedIOException(e);
                 }
             }));
+            ORDERS_H2 = TestUpstream.start(http -> http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                    .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(
+                                    DIR.resolve("orders.pem").toFile(),
+                                    DIR.resolve("orders-key.pem").toFile())
+                            .configure(builder -> builder.trustManager(
+                                            DIR.resolve("ca.pem").toFile())
+                                    .clientAuth(ClientAuth.REQUIRE)))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,19 +85,25 @@ class UpstreamTlsIT {
               wrong-name:
                 endpoints: [{ address: "%1$s" }]
                 tls: { ca: %2$s/ca.pem, cert: %2$s/client.pem, key: %2$s/client-key.pem, serverName: billing.internal }
+              orders-h2:
+                endpoints: [{ address: "%3$s" }]
+                protocol: h2
+                tls: { ca: %2$s/ca.pem, cert: %2$s/client.pem, key: %2$s/client-key.pem, serverName: orders.internal }
               no-client-cert:
                 endpoints: [{ address: "%1$s" }]
                 tls: { ca: %2$s/ca.pem, serverName: orders.internal }
             routes:
               - { id: direct, match: { path: /direct/** }, upstream: orders }
               - { id: filtered, match: { path: /filtered/** }, upstream: orders, filters: [ "AddRequestHeader=x-path, scg" ] }
+              - { id: h2, match: { path: /h2/** }, upstream: orders-h2 }
+              - { id: h2-filtered, match: { path: /h2-filtered/** }, upstream: orders-h2, filters: [ "AddRequestHeader=x-path, scg" ] }
               - { id: wrong-ca, match: { path: /wrong-ca/** }, upstream: wrong-ca, retry: { attempts: 1 } }
               - { id: wrong-ca-filtered, match: { path: /wrong-ca-filtered/** }, upstream: wrong-ca, filters: [ "AddRequestHeader=x-path, scg" ] }
               - { id: wrong-name, match: { path: /wrong-name/** }, upstream: wrong-name, retry: { attempts: 1 } }
               - { id: no-client-cert, match: { path: /no-client-cert/** }, upstream: no-client-cert, retry: { attempts: 1 } }
               - { id: no-client-cert-filtered, match: { path: /no-client-cert-filtered/** }, upstream: no-client-cert, filters: [ "AddRequestHeader=x-path, scg" ] }
             """
-                    .formatted(ORDERS.address(), DIR);
+                    .formatted(ORDERS.address(), DIR, ORDERS_H2.address());
 
     @RegisterExtension
     static GatewayExtension gateway = GatewayExtension.withUpstreams().routes(ROUTES);
@@ -95,6 +111,14 @@ class UpstreamTlsIT {
     @AfterAll
     static void stopUpstream() {
         ORDERS.close();
+        ORDERS_H2.close();
+    }
+
+    @Test
+    void h2NegotiatesHttp2ByAlpnOnBothPaths() {
+        assertThat(get("/h2/a", 200)).startsWith("protocol=HTTP/2.0 client=CN=meshgate-gateway path=/h2/a");
+        assertThat(get("/h2-filtered/a", 200))
+                .startsWith("protocol=HTTP/2.0 client=CN=meshgate-gateway path=/h2-filtered/a");
     }
 
     @Test
