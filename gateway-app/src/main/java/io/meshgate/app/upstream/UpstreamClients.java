@@ -34,7 +34,8 @@ import reactor.netty.http.client.HttpClient;
  * Builds the HTTP clients of the upstreams that speak TLS, h2c or h2, each from the gateway's shared
  * client (so it keeps its connect timeout and connection pool settings) with the upstream's protocol
  * and TLS. A client is built once per configuration and kept by the next one while the upstream's
- * {@link UpstreamTransport} and its PEM files are unchanged, so a reload neither re-reads them nor
+ * {@link UpstreamTransport} settings (wherever they are written) and its PEM files (size, modification
+ * time) are unchanged, so a reload neither re-reads them nor
  * drops the upstream's warm connections. Unreadable or invalid PEM files are a configuration error
  * naming the upstream's {@code tls} in its route file; the configuration serving now keeps serving.
  */
@@ -46,9 +47,9 @@ public final class UpstreamClients {
     public static final class Built {
         static final Built NONE = new Built(Map.of());
 
-        private final Map<UpstreamTransport, Entry> clients;
+        private final Map<Key, Entry> clients;
 
-        private Built(Map<UpstreamTransport, Entry> clients) {
+        private Built(Map<Key, Entry> clients) {
             this.clients = Map.copyOf(clients);
         }
 
@@ -59,6 +60,23 @@ public final class UpstreamClients {
     }
 
     private record Entry(UpstreamClient client, List<FileStamp> files) {}
+
+    /** A transport's settings without where they are written: moving an upstream keeps its client. */
+    private record Key(
+            UpstreamProtocol protocol, Path ca, Path cert, Path key, String serverName, boolean insecureSkipVerify) {
+        static Key of(UpstreamTransport transport) {
+            UpstreamTls tls = transport.tls();
+            return tls == null
+                    ? new Key(transport.protocol(), null, null, null, null, false)
+                    : new Key(
+                            transport.protocol(),
+                            tls.ca(),
+                            tls.cert(),
+                            tls.key(),
+                            tls.serverName(),
+                            tls.insecureSkipVerify());
+        }
+    }
 
     /** What a PEM file looked like when it was read: a change of either means read it again. */
     private record FileStamp(Path path, long size, long modified) {
@@ -81,7 +99,7 @@ public final class UpstreamClients {
     /** Builds (or keeps from {@code previous}) the clients a configuration's transports need. */
     final class Session {
         private final Built previous;
-        private final Map<UpstreamTransport, Entry> built = new HashMap<>();
+        private final Map<Key, Entry> built = new HashMap<>();
         private final List<ConfigError> errors = new ArrayList<>();
 
         Session(Built previous) {
@@ -93,22 +111,23 @@ public final class UpstreamClients {
             if (transport.isPlain()) {
                 return null;
             }
-            Entry entry = built.get(transport);
+            Key key = Key.of(transport);
+            Entry entry = built.get(key);
             if (entry == null) {
-                entry = reused(transport);
+                entry = reused(key, transport);
                 if (entry == null) {
                     entry = build(upstream, transport);
                     if (entry == null) {
                         return null;
                     }
                 }
-                built.put(transport, entry);
+                built.put(key, entry);
             }
             return entry.client();
         }
 
-        private Entry reused(UpstreamTransport transport) {
-            Entry old = previous.clients.get(transport);
+        private Entry reused(Key key, UpstreamTransport transport) {
+            Entry old = previous.clients.get(key);
             return old != null && old.files().equals(stamps(transport.tls())) ? old : null;
         }
 
