@@ -85,7 +85,7 @@ class GrpcIT {
         SERVER.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private static Server startServer() {
+    static Server startServer() {
         try {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
             for (String service : List.of("direct.Echo", "filtered.Echo")) {
