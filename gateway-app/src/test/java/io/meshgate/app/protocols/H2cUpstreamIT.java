@@ -43,6 +43,17 @@ class H2cUpstreamIT {
         assertThat(post("/filtered/orders")).startsWith("protocol=HTTP/2.0 client=none path=/filtered/orders body=5");
     }
 
+    @Test
+    void adminViewSaysTheUpstreamIsReachedOverH2c() {
+        assertThat(gateway.status()
+                        .path("active")
+                        .path("upstreams")
+                        .path("h2c")
+                        .path("transport")
+                        .asString())
+                .isEqualTo("h2c");
+    }
+
     private static String post(String path) {
         return gateway.client()
                 .post()

@@ -115,6 +115,14 @@ class UpstreamTlsIT {
     }
 
     @Test
+    void adminViewSaysHowEachUpstreamIsReached() {
+        var upstreams = gateway.status().path("active").path("upstreams");
+
+        assertThat(upstreams.path("orders").path("transport").asString()).isEqualTo("http1 over TLS");
+        assertThat(upstreams.path("orders-h2").path("transport").asString()).isEqualTo("h2 over TLS");
+    }
+
+    @Test
     void h2NegotiatesHttp2ByAlpnOnBothPaths() {
         assertThat(get("/h2/a", 200)).startsWith("protocol=HTTP/2.0 client=CN=meshgate-gateway path=/h2/a");
         assertThat(get("/h2-filtered/a", 200))
