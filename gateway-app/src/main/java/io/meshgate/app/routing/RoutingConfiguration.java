@@ -2,6 +2,7 @@ package io.meshgate.app.routing;
 
 import io.meshgate.app.upstream.UpstreamFactory;
 import io.meshgate.app.upstream.UpstreamNettyRoutingFilter;
+import io.meshgate.app.upstream.UpstreamWebsocketRoutingFilter;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.metrics.RouteMetricsFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.WebsocketRoutingFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.support.ConfigurationService;
@@ -57,13 +59,16 @@ public class RoutingConfiguration {
 
     /**
      * Replaces Spring Cloud Gateway's filter runner (which backs off when one exists). The stock
-     * routing filter gives way to {@link UpstreamNettyRoutingFilter}, which knows upstreams' own clients.
+     * routing filters give way to {@link UpstreamNettyRoutingFilter} and {@link
+     * UpstreamWebsocketRoutingFilter}, which know upstreams' own clients.
      */
     @Bean
     MeshgateFilteringWebHandler filteringWebHandler(List<GlobalFilter> globalFilters) {
-        boolean replaced = globalFilters.stream().anyMatch(UpstreamNettyRoutingFilter.class::isInstance);
+        boolean http = globalFilters.stream().anyMatch(UpstreamNettyRoutingFilter.class::isInstance);
+        boolean websocket = globalFilters.stream().anyMatch(UpstreamWebsocketRoutingFilter.class::isInstance);
         return new MeshgateFilteringWebHandler(globalFilters.stream()
-                .filter(filter -> !replaced || filter.getClass() != NettyRoutingFilter.class)
+                .filter(filter -> !http || filter.getClass() != NettyRoutingFilter.class)
+                .filter(filter -> !websocket || filter.getClass() != WebsocketRoutingFilter.class)
                 .toList());
     }
 

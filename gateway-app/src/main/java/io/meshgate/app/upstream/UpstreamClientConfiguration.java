@@ -10,6 +10,8 @@ import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+import org.springframework.web.reactive.socket.server.WebSocketService;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -28,6 +30,16 @@ public class UpstreamClientConfiguration {
             ObjectProvider<List<HttpHeadersFilter>> headersFilters,
             HttpClientProperties properties) {
         return new UpstreamNettyRoutingFilter(gatewayHttpClient, headersFilters, properties);
+    }
+
+    /** Opens each upstream WebSocket of a {@code tls} upstream through the upstream's client. */
+    @Bean
+    UpstreamWebsocketRoutingFilter upstreamWebsocketRoutingFilter(
+            WebSocketClient webSocketClient,
+            WebSocketService webSocketService,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters,
+            HttpClientProperties properties) {
+        return new UpstreamWebsocketRoutingFilter(webSocketClient, webSocketService, headersFilters, properties);
     }
 
     @Bean
