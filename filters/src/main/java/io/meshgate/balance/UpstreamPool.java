@@ -4,6 +4,7 @@ import io.meshgate.outlier.EjectionState;
 import io.meshgate.outlier.OutlierDetector;
 import io.meshgate.outlier.OutlierListener;
 import io.meshgate.outlier.OutlierPolicy;
+import io.meshgate.transport.UpstreamClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -87,6 +88,7 @@ public final class UpstreamPool {
     private final int panicThreshold;
     private final RandomGenerator random;
     private final AttemptRecorder recorder;
+    private final UpstreamClient client;
     private final ReentrantLock lock = new ReentrantLock();
     private final LongAdder panicAcquires = new LongAdder();
     private final LongAdder failoverAcquires = new LongAdder();
@@ -111,6 +113,7 @@ public final class UpstreamPool {
         this.panicThreshold = b.panicThreshold;
         this.random = b.random;
         this.recorder = b.recorder;
+        this.client = b.client;
         this.carryOver = b.carryOver;
         this.snapshot = Snapshot.EMPTY;
         lock.lock();
@@ -150,6 +153,14 @@ public final class UpstreamPool {
 
     public int panicThreshold() {
         return panicThreshold;
+    }
+
+    /**
+     * The upstream's own HTTP client (TLS, h2c or h2), or null for a plain HTTP/1.1 upstream, which
+     * uses the gateway's shared client.
+     */
+    public UpstreamClient client() {
+        return client;
     }
 
     /** The failover upstream, or null. */
@@ -641,6 +652,7 @@ public final class UpstreamPool {
         private UpstreamPool carryOver;
         private RandomGenerator random;
         private AttemptRecorder recorder = AttemptRecorder.NONE;
+        private UpstreamClient client;
 
         private Builder(String name, EndpointSet endpoints) {
             this.name = name;
@@ -699,6 +711,12 @@ public final class UpstreamPool {
          */
         public Builder recorder(AttemptRecorder recorder) {
             this.recorder = recorder == null ? AttemptRecorder.NONE : recorder;
+            return this;
+        }
+
+        /** The upstream's own HTTP client (TLS, h2c, h2); default null: the gateway's shared client. */
+        public Builder client(UpstreamClient client) {
+            this.client = client;
             return this;
         }
 

@@ -149,10 +149,7 @@ final class RetryingRouting {
             return answer(HttpStatus.SERVICE_UNAVAILABLE, "upstream '" + pool.name() + "' has no ready endpoints\n");
         }
         lease = acquired;
-        exchange.getAttributes().put(UpstreamRoutingFilter.UPSTREAM_ATTR, acquired.upstream());
-        exchange.getAttributes().put(UpstreamRoutingFilter.ENDPOINT_ATTR, acquired.endpoint());
-        exchange.getAttributes()
-                .put(GATEWAY_REQUEST_URL_ATTR, UpstreamRoutingFilter.target(acquired.endpoint(), merged));
+        UpstreamRoutingFilter.pointAt(exchange, acquired, merged);
         attemptTimeoutNanos = attempt == 1
                 ? Math.min(plan.perTryTimeoutNanos(), plan.timeoutNanos())
                 : plan.attemptTimeoutNanos(System.nanoTime(), start + plan.timeoutNanos());

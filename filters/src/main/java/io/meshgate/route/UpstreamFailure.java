@@ -5,6 +5,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -29,7 +30,24 @@ public record UpstreamFailure(HttpStatus status, String reason) {
         if (error instanceof ConnectException || error instanceof ConnectTimeoutException) {
             return new UpstreamFailure(HttpStatus.SERVICE_UNAVAILABLE, "cannot connect: " + error.getMessage());
         }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException tls) {
+                // The upstream's certificate (or name) was not trusted, or it refused ours.
+                return new UpstreamFailure(HttpStatus.BAD_GATEWAY, "TLS handshake failed: " + rootMessage(tls));
+            }
+        }
         return new UpstreamFailure(HttpStatus.BAD_GATEWAY, "upstream failed: " + error);
+    }
+
+    /** The innermost message (OpenSSL's own is generic; the trust manager's names the problem). */
+    private static String rootMessage(Throwable error) {
+        String message = error.getMessage();
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
     }
 
     /** No response headers within the route's per-try timeout (the attempt was not retried). */

@@ -8,8 +8,10 @@ import io.meshgate.balance.UpstreamPool;
 import io.meshgate.retry.RetryPlan;
 import io.meshgate.retry.UpstreamGuard;
 import io.meshgate.split.WeightedSplit;
+import io.meshgate.transport.UpstreamClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
@@ -38,6 +40,12 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
 
     /** Exchange attribute holding the chosen {@link Endpoint}. */
     public static final String ENDPOINT_ATTR = "meshgate.endpoint";
+
+    /**
+     * Exchange attribute holding the {@link UpstreamClient} of the chosen upstream, absent for plain
+     * HTTP/1.1 upstreams (which use the shared client).
+     */
+    public static final String CLIENT_ATTR = "meshgate.upstreamClient";
 
     private final WeightedSplit<UpstreamPool> backends;
     private final long timeoutMillis;
@@ -88,12 +96,8 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
             exchange.getAttributes().put(UPSTREAM_ATTR, upstream.name());
             return noReadyEndpoints(exchange.getResponse(), upstream.name());
         }
-        // The lease's upstream: the failover's when the chosen one had no healthy endpoint.
-        exchange.getAttributes().put(UPSTREAM_ATTR, lease.upstream());
-        Endpoint endpoint = lease.endpoint();
-        exchange.getAttributes().put(ENDPOINT_ATTR, endpoint);
         URI merged = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
-        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(endpoint, merged));
+        pointAt(exchange, lease, merged);
         // Spring Cloud Gateway's routing filter completes when the response headers have arrived (the
         // body is written later, by a filter before this one): that is the attempt's result.
         return chain.filter(exchange)
@@ -124,14 +128,35 @@ public final class UpstreamRoutingFilter implements GatewayFilter, Ordered {
                 failure.body(lease.upstream(), lease.endpoint().address()));
     }
 
+    /**
+     * Points the exchange at the lease's endpoint: its upstream (the failover's when the chosen one had
+     * no healthy endpoint), endpoint, client (for upstreams with their own) and URL.
+     */
+    static void pointAt(ServerWebExchange exchange, Lease lease, URI merged) {
+        Map<String, Object> attributes = exchange.getAttributes();
+        attributes.put(UPSTREAM_ATTR, lease.upstream());
+        Endpoint endpoint = lease.endpoint();
+        attributes.put(ENDPOINT_ATTR, endpoint);
+        UpstreamClient client = lease.pool().client();
+        if (client != null) {
+            attributes.put(CLIENT_ATTR, client);
+        } else {
+            attributes.remove(CLIENT_ATTR); // a retry may have moved to a plain upstream
+        }
+        attributes.put(GATEWAY_REQUEST_URL_ATTR, target(UpstreamClient.baseUrl(client, endpoint), merged));
+    }
+
     /** The endpoint's base URL plus the request's raw (still encoded) path and query. */
     static URI target(Endpoint endpoint, URI merged) {
+        return target(endpoint.baseUrl(), merged);
+    }
+
+    /** The base URL plus the request's raw (still encoded) path and query. */
+    static URI target(String baseUrl, URI merged) {
         String path = merged.getRawPath();
         String query = merged.getRawQuery();
-        int length = endpoint.baseUrl().length()
-                + (path == null ? 1 : path.length())
-                + (query == null ? 0 : query.length() + 1);
-        StringBuilder url = new StringBuilder(length).append(endpoint.baseUrl());
+        int length = baseUrl.length() + (path == null ? 1 : path.length()) + (query == null ? 0 : query.length() + 1);
+        StringBuilder url = new StringBuilder(length).append(baseUrl);
         url.append(path == null || path.isEmpty() ? "/" : path);
         if (query != null) {
             url.append('?').append(query);

@@ -7,6 +7,7 @@ import io.meshgate.config.RouteConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,11 +56,13 @@ class ExamplesIT {
                         .sorted()
                         .toList();
             }
+            copySupportFiles(example);
         } else {
             files = List.of(example);
         }
         try (Stream<Path> old = Files.list(gateway.routesDir())) {
-            old.forEach(path -> gateway.deleteFile(path.getFileName().toString()));
+            old.filter(Files::isRegularFile)
+                    .forEach(path -> gateway.deleteFile(path.getFileName().toString()));
         }
         for (Path file : files) {
             String text = Files.readString(file)
@@ -73,5 +76,23 @@ class ExamplesIT {
                         "active version after applying %s (last rejection: %s)",
                         example, gateway.status().path("reloads"))
                 .isEqualTo(expected));
+    }
+
+    /** The files an example's route files refer to (upstream-tls/certs/*.pem), at the same relative paths. */
+    private static void copySupportFiles(Path example) throws IOException {
+        try (Stream<Path> dirs = Files.list(example)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                Path target = gateway.routesDir().resolve(dir.getFileName().toString());
+                Files.createDirectories(target);
+                try (Stream<Path> support = Files.list(dir)) {
+                    for (Path file : support.filter(Files::isRegularFile).toList()) {
+                        Files.copy(
+                                file,
+                                target.resolve(file.getFileName().toString()),
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
     }
 }

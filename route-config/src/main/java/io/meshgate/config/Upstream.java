@@ -9,6 +9,7 @@ package io.meshgate.config;
  * @param location where the upstream is declared
  * @param retryBudget how many retries the upstream takes ({@link RetryBudgetPolicy#DEFAULT} if not written)
  * @param circuitBreaker the upstream's circuit breaker, or null for none
+ * @param transport the HTTP version and TLS to the endpoints ({@link UpstreamTransport#PLAIN} if not written)
  */
 public record Upstream(
         String name,
@@ -16,7 +17,19 @@ public record Upstream(
         UpstreamPolicy policy,
         SourceLocation location,
         RetryBudgetPolicy retryBudget,
-        CircuitBreakerPolicy circuitBreaker) {
+        CircuitBreakerPolicy circuitBreaker,
+        UpstreamTransport transport) {
+
+    /** An upstream over plain HTTP/1.1. */
+    public Upstream(
+            String name,
+            UpstreamSource source,
+            UpstreamPolicy policy,
+            SourceLocation location,
+            RetryBudgetPolicy retryBudget,
+            CircuitBreakerPolicy circuitBreaker) {
+        this(name, source, policy, location, retryBudget, circuitBreaker, UpstreamTransport.PLAIN);
+    }
 
     /** An upstream with the default policy and retry budget, and no circuit breaker. */
     public Upstream(String name, UpstreamSource source, SourceLocation location) {

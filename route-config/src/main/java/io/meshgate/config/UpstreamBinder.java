@@ -14,7 +14,7 @@ final class UpstreamBinder {
 
     private static final List<String> UPSTREAM_KEYS = Stream.concat(
                     Stream.of("endpoints", "kubernetes", "retryBudget", "circuitBreaker"),
-                    UpstreamPolicyBinder.KEYS.stream())
+                    Stream.concat(UpstreamPolicyBinder.KEYS.stream(), UpstreamTransportBinder.KEYS.stream()))
             .toList();
     private static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final List<String> KUBERNETES_KEYS = List.of("service", "namespace", "port");
@@ -28,10 +28,12 @@ final class UpstreamBinder {
 
     private final NodeReader reader;
     private final UpstreamPolicyBinder policyBinder;
+    private final UpstreamTransportBinder transportBinder;
 
     UpstreamBinder(NodeReader reader) {
         this.reader = reader;
         this.policyBinder = new UpstreamPolicyBinder(reader);
+        this.transportBinder = new UpstreamTransportBinder(reader);
     }
 
     /** The upstream, or null if its body is too broken to say where its endpoints come from. */
@@ -58,7 +60,8 @@ final class UpstreamBinder {
         }
         UpstreamSource source = endpoints != null ? staticEndpoints(endpoints, label) : kubernetes(kubernetes);
         UpstreamPolicy policy = policyBinder.bind(body, label);
-        return resilience(name, source, policy, reader.location(entry.keyNode()), body);
+        UpstreamTransport transport = transportBinder.bind(body, label);
+        return resilience(name, source, policy, transport, reader.location(entry.keyNode()), body);
     }
 
     /**
@@ -66,13 +69,18 @@ final class UpstreamBinder {
      * source (the policies are still checked, so their errors come with the others).
      */
     private Upstream resilience(
-            String name, UpstreamSource source, UpstreamPolicy policy, SourceLocation location, YamlMapping body) {
+            String name,
+            UpstreamSource source,
+            UpstreamPolicy policy,
+            UpstreamTransport transport,
+            SourceLocation location,
+            YamlMapping body) {
         PolicyBinder policies = new PolicyBinder(reader);
         RetryBudgetPolicy budget =
                 body.has("retryBudget") ? policies.retryBudget(body.get("retryBudget")) : RetryBudgetPolicy.DEFAULT;
         CircuitBreakerPolicy breaker =
                 body.has("circuitBreaker") ? policies.circuitBreaker(body.get("circuitBreaker"), name) : null;
-        return source == null ? null : new Upstream(name, source, policy, location, budget, breaker);
+        return source == null ? null : new Upstream(name, source, policy, location, budget, breaker, transport);
     }
 
     private StaticEndpoints staticEndpoints(Node node, String label) {

@@ -51,7 +51,14 @@ class RouteSchemaTest {
 
     static Stream<Path> exampleFiles() throws IOException {
         try (Stream<Path> files = Files.walk(ExamplesTest.EXAMPLES)) {
-            return files.filter(Files::isRegularFile).sorted().toList().stream();
+            // Only route files: an example directory may hold other files (upstream-tls/certs/*.pem).
+            return files
+                    .filter(Files::isRegularFile)
+                    .filter(file ->
+                            file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 

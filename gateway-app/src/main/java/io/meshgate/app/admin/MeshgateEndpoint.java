@@ -146,6 +146,8 @@ public final class MeshgateEndpoint {
                         .map(io.meshgate.balance.Endpoint::address)
                         .toList());
         view.put("balancer", pool.balancer().getClass().getSimpleName());
+        // How the gateway talks to it: http1, h2c, or "http1 over TLS" / "h2 over TLS".
+        view.put("transport", pool.client() == null ? "http1" : pool.client().toString());
         view.put("healthy", pool.healthyCount());
         view.put("panic", pool.panicking());
         if (pool.failover() != null) {

@@ -11,6 +11,7 @@ import io.meshgate.retry.RetryReason;
 import io.meshgate.retry.TriedEndpoints;
 import io.meshgate.retry.UpstreamGuard;
 import io.meshgate.route.UpstreamFailure;
+import io.meshgate.transport.UpstreamClient;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -123,8 +124,10 @@ final class DirectAttempts extends Mono<Void> {
             attemptTimeoutNanos = plan.attemptTimeoutNanos(System.nanoTime(), start + plan.timeoutNanos());
             timeout = Duration.ofNanos(attemptTimeoutNanos);
         }
-        return client.request(request.method())
-                .uri(acquired.endpoint().baseUrl() + request.uri())
+        UpstreamClient own = acquired.pool().client(); // TLS, h2c, h2: the upstream's own client
+        HttpClient http = own == null ? client : own.httpClient();
+        return http.request(request.method())
+                .uri(UpstreamClient.baseUrl(own, acquired.endpoint()) + request.uri())
                 .send((upstreamRequest, outbound) -> send(upstreamRequest, outbound, timeout))
                 .response(this::respond)
                 .onErrorResume(this::failed)
@@ -140,6 +143,10 @@ final class DirectAttempts extends Mono<Void> {
         HopByHopHeaders.remove(headers);
         // Host names the endpoint, as Spring Cloud Gateway sends it by default.
         headers.set(HttpHeaderNames.HOST, lease.endpoint().address());
+        if (lease.pool().client() != null && GrpcTrailers.asksForTrailers(request.requestHeaders())) {
+            // The one TE value HTTP/2 allows, which gRPC servers expect: the client can read trailers.
+            headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
         observedAttempt.inject(headers); // [observe]
         if (sendsBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             // Transfer-Encoding is hop-by-hop: a body of unknown length goes upstream chunked anew
@@ -170,6 +177,9 @@ final class DirectAttempts extends Mono<Void> {
         HopByHopHeaders.remove(headers);
         if (debugAttempts) {
             headers.set(RetryPlan.ATTEMPTS_HEADER, attempt);
+        }
+        if (upstreamResponse.version().majorVersion() == 2 && GrpcTrailers.isGrpc(headers)) {
+            GrpcTrailers.forward(upstreamResponse, response);
         }
         return response.send(upstreamBody.retain())
                 .then(Mono.fromRunnable(() -> route.meters().record(status, System.nanoTime() - start)));

@@ -1,6 +1,8 @@
 package io.meshgate.app.routing;
 
 import io.meshgate.app.upstream.UpstreamFactory;
+import io.meshgate.app.upstream.UpstreamNettyRoutingFilter;
+import io.meshgate.app.upstream.UpstreamWebsocketRoutingFilter;
 import io.meshgate.discovery.ServiceDiscovery;
 import io.meshgate.metrics.RouteMetricsFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +13,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.WebsocketRoutingFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.support.ConfigurationService;
@@ -53,10 +57,19 @@ public class RoutingConfiguration {
                 Clock.systemUTC());
     }
 
-    /** Replaces Spring Cloud Gateway's filter runner (which backs off when one exists). */
+    /**
+     * Replaces Spring Cloud Gateway's filter runner (which backs off when one exists). The stock
+     * routing filters give way to {@link UpstreamNettyRoutingFilter} and {@link
+     * UpstreamWebsocketRoutingFilter}, which know upstreams' own clients.
+     */
     @Bean
     MeshgateFilteringWebHandler filteringWebHandler(List<GlobalFilter> globalFilters) {
-        return new MeshgateFilteringWebHandler(globalFilters);
+        boolean http = globalFilters.stream().anyMatch(UpstreamNettyRoutingFilter.class::isInstance);
+        boolean websocket = globalFilters.stream().anyMatch(UpstreamWebsocketRoutingFilter.class::isInstance);
+        return new MeshgateFilteringWebHandler(globalFilters.stream()
+                .filter(filter -> !http || filter.getClass() != NettyRoutingFilter.class)
+                .filter(filter -> !websocket || filter.getClass() != WebsocketRoutingFilter.class)
+                .toList());
     }
 
     @Bean

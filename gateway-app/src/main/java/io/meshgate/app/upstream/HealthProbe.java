@@ -2,6 +2,7 @@ package io.meshgate.app.upstream;
 
 import io.meshgate.balance.Endpoint;
 import io.meshgate.health.HealthCheckPolicy;
+import io.meshgate.transport.UpstreamClient;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.concurrent.CompletionStage;
 import reactor.core.publisher.Mono;
@@ -22,12 +23,16 @@ public final class HealthProbe {
         this.client = client;
     }
 
-    public CompletionStage<Integer> probe(Endpoint endpoint, HealthCheckPolicy policy) {
-        return client.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, USER_AGENT)
+    /**
+     * @param upstreamClient the upstream's own client (TLS, h2c, h2), or null for the shared one
+     */
+    public CompletionStage<Integer> probe(UpstreamClient upstreamClient, Endpoint endpoint, HealthCheckPolicy policy) {
+        HttpClient http = upstreamClient == null ? client : upstreamClient.httpClient();
+        return http.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, USER_AGENT)
                         .set(HttpHeaderNames.HOST, endpoint.address()))
                 .responseTimeout(policy.timeout())
                 .get()
-                .uri(endpoint.baseUrl() + policy.path())
+                .uri(UpstreamClient.baseUrl(upstreamClient, endpoint) + policy.path())
                 .responseSingle((response, body) ->
                         body.then(Mono.just(response.status().code())))
                 .timeout(policy.timeout().plusMillis(100))

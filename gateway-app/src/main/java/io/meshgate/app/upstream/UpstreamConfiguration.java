@@ -50,6 +50,9 @@ public class UpstreamConfiguration {
     UpstreamFactory upstreamFactory(
             ObjectProvider<ServiceDiscovery> discovery, UpstreamMetrics metrics, HttpClient gatewayHttpClient) {
         return new UpstreamFactory(
-                discovery.getIfAvailable(() -> ServiceDiscovery.NONE), metrics, new HealthProbe(gatewayHttpClient));
+                discovery.getIfAvailable(() -> ServiceDiscovery.NONE),
+                metrics,
+                new HealthProbe(gatewayHttpClient),
+                new UpstreamClients(gatewayHttpClient));
     }
 }

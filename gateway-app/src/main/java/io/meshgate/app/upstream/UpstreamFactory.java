@@ -7,6 +7,7 @@ import io.meshgate.balance.StaticEndpointSet;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.circuit.UpstreamBreaker;
 import io.meshgate.circuit.UpstreamBreakers;
+import io.meshgate.config.ConfigException;
 import io.meshgate.config.HealthCheck;
 import io.meshgate.config.KubernetesService;
 import io.meshgate.config.OutlierDetection;
@@ -38,19 +39,29 @@ public final class UpstreamFactory {
     private final ServiceDiscovery discovery;
     private final UpstreamMetrics metrics;
     private final HealthProbe probe;
+    private final UpstreamClients clients;
 
-    public UpstreamFactory(ServiceDiscovery discovery, UpstreamMetrics metrics, HealthProbe probe) {
+    public UpstreamFactory(
+            ServiceDiscovery discovery, UpstreamMetrics metrics, HealthProbe probe, UpstreamClients clients) {
         this.discovery = discovery;
         this.metrics = metrics;
         this.probe = probe;
+        this.clients = clients;
     }
 
     /**
      * @param serving the runtime of the configuration serving now, or null at start: pools, retry
-     *     budgets and circuit breakers carry over from it
+     *     budgets and circuit breakers carry over from it, and the HTTP clients of upstreams whose
+     *     transport (TLS, protocol) and PEM files are unchanged
+     * @throws ConfigException when an upstream's TLS files cannot be used
      */
-    public UpstreamRuntime build(RouteConfig config, UpstreamRuntime serving) {
+    public UpstreamRuntime build(RouteConfig config, UpstreamRuntime serving) throws ConfigException {
         Map<String, UpstreamPool> previous = serving == null ? Map.of() : serving.pools();
+        UpstreamClients.Session session = clients.session(serving == null ? null : serving.clients());
+        for (Upstream upstream : config.upstreams().values()) {
+            session.client(upstream.name(), upstream.transport());
+        }
+        UpstreamClients.Built built = session.finish();
         Map<String, UpstreamPool> pools = new LinkedHashMap<>();
         List<HealthChecker> checkers = new ArrayList<>();
         for (Upstream upstream : config.upstreams().values()) {
@@ -61,6 +72,7 @@ public final class UpstreamFactory {
                     .panicThreshold(policy.panicThreshold())
                     .carryOver(previous.get(upstream.name()))
                     .recorder(metrics.requestMeters(upstream.name()))
+                    .client(session.client(upstream.name(), upstream.transport()))
                     .build();
             pools.put(upstream.name(), pool);
             if (policy.outlierDetection() != null) {
@@ -70,7 +82,10 @@ public final class UpstreamFactory {
             if (check != null) {
                 HealthCheckPolicy healthPolicy = healthPolicy(check);
                 checkers.add(new HealthChecker(
-                        pool, healthPolicy, endpoint -> probe.probe(endpoint, healthPolicy), pool.clock()));
+                        pool,
+                        healthPolicy,
+                        endpoint -> probe.probe(pool.client(), endpoint, healthPolicy),
+                        pool.clock()));
             }
         }
         // Failovers once all pools exist; the route-file loader has rejected unknown names and cycles.
@@ -100,7 +115,7 @@ public final class UpstreamFactory {
                             breaker == null || breaker.fallback() == null ? null : pools.get(breaker.fallback()),
                             metrics.retryMeters(pool.name())));
         }
-        return new UpstreamRuntime(pools, checkers, budgets, breakers, guards);
+        return new UpstreamRuntime(pools, checkers, budgets, breakers, guards, built);
     }
 
     private EndpointSet endpoints(Upstream upstream) {

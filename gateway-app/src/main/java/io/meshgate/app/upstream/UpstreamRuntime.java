@@ -21,18 +21,26 @@ public final class UpstreamRuntime implements AutoCloseable {
     private final RetryBudgets budgets;
     private final UpstreamBreakers breakers;
     private final Map<String, UpstreamGuard> guards;
+    private final UpstreamClients.Built clients;
 
     UpstreamRuntime(
             Map<String, UpstreamPool> pools,
             List<HealthChecker> healthCheckers,
             RetryBudgets budgets,
             UpstreamBreakers breakers,
-            Map<String, UpstreamGuard> guards) {
+            Map<String, UpstreamGuard> guards,
+            UpstreamClients.Built clients) {
         this.pools = Map.copyOf(pools);
         this.healthCheckers = List.copyOf(healthCheckers);
         this.budgets = budgets;
         this.breakers = breakers;
         this.guards = Map.copyOf(guards);
+        this.clients = clients;
+    }
+
+    /** The HTTP clients of the upstreams that speak TLS, h2c or h2, kept for the next configuration. */
+    public UpstreamClients.Built clients() {
+        return clients;
     }
 
     /** The retry budgets by upstream name. */
