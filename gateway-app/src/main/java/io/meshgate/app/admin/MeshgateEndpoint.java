@@ -75,7 +75,8 @@ public final class MeshgateEndpoint {
      * {@code GET /actuator/meshgate/explain?method=GET&host=api.example.com&path=/orders/1?x=1&header=X-Env:stage}:
      * which route takes such a request, why the routes before it do not, and its backends and
      * endpoints with what is not eligible and why. {@code path} is required (with an optional query
-     * string, URL-encoded); {@code header} may repeat. Other views under {@code /actuator/meshgate/}
+     * string, URL-encoded); {@code header} may repeat; {@code listener=mesh} explains a request of
+     * the mesh listener (default: the public one). Other views under {@code /actuator/meshgate/}
      * are 404.
      */
     @ReadOperation
@@ -84,11 +85,17 @@ public final class MeshgateEndpoint {
             @Nullable String method,
             @Nullable String host,
             String path,
-            @Nullable List<String> header) {
+            @Nullable List<String> header,
+            @Nullable String listener) {
         if (!view.equals("explain")) {
             return null;
         }
-        return RouteExplainer.explain(active.current(), method, host, path, header == null ? List.of() : header);
+        boolean mesh = "mesh".equals(listener);
+        if (listener != null && !mesh && !listener.equals("public")) {
+            throw new org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException(
+                    "listener must be public or mesh", "listener must be public or mesh");
+        }
+        return RouteExplainer.explain(active.current(), mesh, method, host, path, header == null ? List.of() : header);
     }
 
     private static Map<String, Object> route(Route route) {

@@ -2,6 +2,7 @@ package io.meshgate.app.proxy;
 
 import io.meshgate.app.observe.RequestObserver;
 import io.meshgate.app.routing.ActiveRoutes;
+import io.meshgate.app.routing.MeshListener;
 import java.util.Set;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
@@ -11,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves only the traffic port: the
- * ports are learnt as the servers start, and the management server's are left out.
+ * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves only the traffic port and the
+ * mesh listener: the ports are learnt as the servers start, and the management server's are left out.
  */
 @Configuration(proxyBeanMethods = false)
 public class DirectProxyConfiguration {
@@ -25,9 +26,9 @@ public class DirectProxyConfiguration {
     }
 
     @Bean
-    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy) {
+    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy, MeshListener mesh) {
         return builder ->
-                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts));
+                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts, mesh));
     }
 
     @Bean

@@ -28,6 +28,11 @@ public class RoutingConfiguration {
     }
 
     @Bean
+    MeshListener meshListener() {
+        return new MeshListener();
+    }
+
+    @Bean
     FilterSpecCompiler filterSpecCompiler(
             List<GatewayFilterFactory<?>> factories, ConfigurationService configurationService) {
         return new FilterSpecCompiler(factories, configurationService);
@@ -41,7 +46,8 @@ public class RoutingConfiguration {
             UpstreamFactory upstreams,
             ActiveRoutes active,
             ScheduledExecutorService meshgateUpstreamTimer,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            MeshListener mesh) {
         return new RouteCompiler(
                 filters,
                 gateway.getDefaultFilters(),
@@ -50,6 +56,7 @@ public class RoutingConfiguration {
                 active,
                 meshgateUpstreamTimer,
                 meters,
+                mesh,
                 Clock.systemUTC());
     }
 
@@ -69,8 +76,9 @@ public class RoutingConfiguration {
     MeshgateHandlerMapping routePredicateHandlerMapping(
             FilteringWebHandler webHandler,
             ActiveRoutes active,
+            MeshListener mesh,
             GlobalCorsProperties globalCorsProperties,
             Environment environment) {
-        return new MeshgateHandlerMapping(webHandler, active, globalCorsProperties, environment);
+        return new MeshgateHandlerMapping(webHandler, active, mesh, globalCorsProperties, environment);
     }
 }
