@@ -7,8 +7,11 @@ import io.meshgate.app.routing.FilterSpecCompiler;
 import io.meshgate.app.routing.RouteTable;
 import io.meshgate.balance.PeakEwmaBalancer;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.config.Listener;
+import io.meshgate.config.MeshAuthorization;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +139,26 @@ public final class MeshgateEndpoint {
                         .toList());
         view.put("timeout", humanDuration(route.timeout()));
         view.put("filters", route.filters().stream().map(f -> f.text()).toList());
+        view.put(
+                "listeners",
+                route.listeners().stream().sorted().map(Listener::key).toList());
+        if (route.on(Listener.MESH)) {
+            MeshAuthorization authorization = route.authorization();
+            Map<String, Object> allow = new LinkedHashMap<>();
+            if (authorization != null) {
+                List<String> identities = new ArrayList<>(
+                        authorization.identities().stream().sorted().toList());
+                if (authorization.anyIdentity()) {
+                    identities.add(0, "*");
+                }
+                allow.put("identities", identities);
+                allow.put(
+                        "namespaces",
+                        authorization.namespaces().stream().sorted().toList());
+            }
+            // An empty allow: the mesh listener denies every identity (no authorization written).
+            view.put("authorization", Map.of("allow", allow));
+        }
         return view;
     }
 
