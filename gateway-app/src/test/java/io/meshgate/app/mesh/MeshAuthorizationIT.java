@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meshgate.app.GatewayExtension;
+import io.meshgate.app.proxy.DirectRoute;
+import io.meshgate.app.routing.ActiveRoutes;
+import io.meshgate.app.routing.RouteTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,6 +83,17 @@ class MeshAuthorizationIT {
         assertThat(echo(direct).path("upstream").asString()).isEqualTo("v1");
         assertThat(filtered.status()).as(filtered.body()).isEqualTo(200);
         assertThat(echo(filtered).path("headers").path("x-f").asString()).isEqualTo("1");
+        // Which path each took: the filter-less mesh route has a direct form, the filtered one none.
+        RouteTable table = gateway.context().getBean(ActiveRoutes.class).current();
+        assertThat(table.meshDirectRoute(MockServerHttpRequest.get("/orders/1").build()))
+                .extracting(DirectRoute::id)
+                .isEqualTo("orders-api");
+        assertThat(table.meshDirectRoute(
+                        MockServerHttpRequest.get("/filtered/1").build()))
+                .isNull();
+        assertThat(table.matchMesh(MockServerHttpRequest.get("/filtered/1").build())
+                        .getId())
+                .isEqualTo("orders-filtered");
     }
 
     @Test
