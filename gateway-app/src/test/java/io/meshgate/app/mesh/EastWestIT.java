@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -122,6 +123,19 @@ class EastWestIT {
                 .isEqualTo("special");
         assertThat(upstream(mesh.get(gateway, "frontend", "/other", "-H", "Host: cart.shop")))
                 .isEqualTo("cart-1");
+    }
+
+    @Test
+    void theExplainViewShowsTheMeshListenersRoutes() {
+        JsonNode mesh = gateway.adminJson("/actuator/meshgate/explain?listener=mesh&host=cart.shop&path=/other");
+        JsonNode traffic = gateway.adminJson("/actuator/meshgate/explain?host=cart.shop&path=/other");
+
+        assertThat(mesh.path("request").path("listener").asString()).isEqualTo("mesh");
+        assertThat(mesh.path("tried").get(0).path("id").asString()).isEqualTo("cart-special");
+        assertThat(mesh.path("route").path("id").asString()).isEqualTo("cart.shop.svc");
+        assertThat(mesh.path("route").path("path").asString()).isEqualTo("direct proxy");
+        assertThat(traffic.path("route").path("id").isMissingNode()).isTrue();
+        assertThat(traffic.path("tried")).isEmpty();
     }
 
     @Test
