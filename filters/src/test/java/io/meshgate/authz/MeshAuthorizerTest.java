@@ -1,10 +1,12 @@
 package io.meshgate.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meshgate.config.MeshAuthorization;
 import io.meshgate.config.SourceLocation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,30 @@ class MeshAuthorizerTest {
         assertThat(authorizer.allows(FRONTEND)).isTrue();
         assertThat(authorizer.allows("anything.example")).isTrue();
         assertThat(authorizer.allows("")).isFalse();
+    }
+
+    @Test
+    void anAllowedCheckAllocatesNothing() {
+        assumeTrue(
+                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+                "this JVM does not count allocated bytes per thread");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        MeshAuthorizer authorizer =
+                authorizer(Set.of("spiffe://cluster.local/ns/a/sa/b"), Set.of("billing", "shop"), false);
+        String byNamespace = "spiffe://cluster.local/ns/shop/sa/backend";
+        int allowed = 0;
+        for (int i = 0; i < 10_000; i++) { // warm up: class loading and compilation allocate
+            allowed += (authorizer.allows(FRONTEND) ? 1 : 0) + (authorizer.allows(byNamespace) ? 1 : 0);
+        }
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            allowed += (authorizer.allows(FRONTEND) ? 1 : 0) + (authorizer.allows(byNamespace) ? 1 : 0);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allowed).isEqualTo(220_000);
+        assertThat(allocated).as("bytes allocated by 200,000 allowed checks").isLessThan(1024);
     }
 
     @Test
