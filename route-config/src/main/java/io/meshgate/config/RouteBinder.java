@@ -2,17 +2,20 @@ package io.meshgate.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Binds one item under {@code routes:} to a {@link Route}. */
 final class RouteBinder {
 
     private static final List<String> ROUTE_KEYS =
-            List.of("id", "match", "backends", "upstream", "timeout", "filters", "retry");
+            List.of("id", "match", "backends", "upstream", "timeout", "filters", "retry", "listeners", "authorization");
     private static final List<String> BACKEND_KEYS = List.of("upstream", "weight");
 
     // Spring Cloud Gateway's shortcut syntax: a factory name, then optionally '=' and arguments.
@@ -21,11 +24,13 @@ final class RouteBinder {
     private final NodeReader reader;
     private final MatchBinder matchBinder;
     private final PolicyBinder policyBinder;
+    private final AuthorizationBinder authorizationBinder;
 
     RouteBinder(NodeReader reader) {
         this.reader = reader;
         this.matchBinder = new MatchBinder(reader);
         this.policyBinder = new PolicyBinder(reader);
+        this.authorizationBinder = new AuthorizationBinder(reader);
     }
 
     /** The route, or null if the node is not a mapping at all. */
@@ -42,7 +47,41 @@ final class RouteBinder {
         Duration timeout = route.has("timeout") ? timeout(route.get("timeout")) : Route.DEFAULT_TIMEOUT;
         List<FilterSpec> filters = route.has("filters") ? filters(route.get("filters")) : List.of();
         RetryPolicy retry = route.has("retry") ? policyBinder.retry(route.get("retry"), timeout) : RetryPolicy.DEFAULT;
-        return new Route(id, match, backends, timeout, filters, location, retry);
+        MeshAuthorization authorization =
+                route.has("authorization") ? authorizationBinder.bind(route.get("authorization")) : null;
+        Set<Listener> listeners = listeners(route, label);
+        return new Route(id, match, backends, timeout, filters, location, retry, listeners, authorization);
+    }
+
+    /**
+     * The route's listeners: as written, else the mesh listener for a route with an authorization
+     * (which is only meaningful there), else {@link Route#DEFAULT_LISTENERS}.
+     */
+    private Set<Listener> listeners(YamlMapping route, String label) {
+        Node node = route.get("listeners");
+        if (node == null) {
+            return route.has("authorization") ? Set.of(Listener.MESH) : Route.DEFAULT_LISTENERS;
+        }
+        List<ScalarNode> items = reader.textOrList(node, "a listener (public or mesh)", "listeners");
+        if (items == null) {
+            return Route.DEFAULT_LISTENERS;
+        }
+        Set<Listener> listeners = EnumSet.noneOf(Listener.class);
+        for (ScalarNode item : items) {
+            Listener listener = Listener.of(item.getValue());
+            if (listener == null) {
+                reader.error(item, "unknown listener '" + item.getValue() + "'; expected public or mesh");
+            } else if (!listeners.add(listener)) {
+                reader.error(item, "listener '" + item.getValue() + "' is listed twice");
+            }
+        }
+        if (route.has("authorization") && !listeners.isEmpty() && !listeners.contains(Listener.MESH)) {
+            reader.error(
+                    route.keyNode("authorization"),
+                    label + " has an authorization but is not on the mesh listener, the only one with client"
+                            + " identities; add mesh to its listeners");
+        }
+        return listeners.isEmpty() ? Route.DEFAULT_LISTENERS : listeners;
     }
 
     private String id(YamlMapping route) {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges the parsed files of one configuration into a {@link RouteConfig}: names must be unique
@@ -37,7 +38,9 @@ final class RouteConfigAssembler {
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         Map<String, SourceLocation> routeIds = new LinkedHashMap<>();
         List<Route> routes = new ArrayList<>();
+        List<EastWest> eastWest = new ArrayList<>();
         for (RouteFile file : files) {
+            eastWest.addAll(file.eastWest());
             errors.addAll(file.errors());
             file.declaredUpstreams().forEach((name, location) -> {
                 SourceLocation first = declared.putIfAbsent(name, location);
@@ -61,6 +64,7 @@ final class RouteConfigAssembler {
                 routes.add(route);
             }
         }
+        addEastWest(eastWest, declared, upstreams, routeIds, routes, errors);
         for (Route route : routes) {
             for (Backend backend : route.backends()) {
                 if (!declared.containsKey(backend.upstream())) {
@@ -83,7 +87,65 @@ final class RouteConfigAssembler {
             throw new ConfigException(errors);
         }
         List<String> names = files.stream().map(RouteFile::name).toList();
-        return new RouteConfig(upstreams, routes, version, names);
+        return new RouteConfig(upstreams, routes, version, names, eastWest);
+    }
+
+    /**
+     * Makes an upstream and a mesh route for each Service of the {@code eastWest} entries, after the
+     * written routes so that those win. A namespace is in one entry only, and the names made must
+     * not be taken by written upstreams or routes.
+     */
+    private static void addEastWest(
+            List<EastWest> eastWest,
+            Map<String, SourceLocation> declared,
+            Map<String, Upstream> upstreams,
+            Map<String, SourceLocation> routeIds,
+            List<Route> routes,
+            List<ConfigError> errors) {
+        Map<String, SourceLocation> namespaces = new LinkedHashMap<>();
+        for (EastWest entry : eastWest) {
+            SourceLocation at = entry.location();
+            SourceLocation first = namespaces.putIfAbsent(entry.namespace(), at);
+            if (first != null) {
+                errors.add(new ConfigError(
+                        at,
+                        "namespace '" + entry.namespace() + "' is already in eastWest at " + first
+                                + "; list all its Services in one entry"));
+                continue;
+            }
+            for (String service : entry.services()) {
+                String name = EastWest.routeName(service, entry.namespace());
+                String taken = declared.containsKey(name)
+                        ? "upstream '" + name + "', already defined at " + declared.get(name)
+                        : routeIds.containsKey(name)
+                                ? "route id '" + name + "', already used at " + routeIds.get(name)
+                                : null;
+                if (taken != null) {
+                    errors.add(new ConfigError(
+                            at,
+                            "eastWest Service '" + service + "' of namespace '" + entry.namespace() + "' needs the "
+                                    + taken + "; rename that one"));
+                    continue;
+                }
+                declared.put(name, at);
+                routeIds.put(name, at);
+                upstreams.put(
+                        name,
+                        new Upstream(name, new KubernetesService(service, entry.namespace(), entry.port(), at), at));
+                RouteMatch match = new RouteMatch(
+                        EastWest.hosts(service, entry.namespace()), List.of(), Set.of(), List.of(), List.of(), at);
+                routes.add(new Route(
+                        name,
+                        match,
+                        List.of(new Backend(name, 1, at)),
+                        Route.DEFAULT_TIMEOUT,
+                        List.of(),
+                        at,
+                        RetryPolicy.DEFAULT,
+                        Set.of(Listener.MESH),
+                        entry.authorization()));
+            }
+        }
     }
 
     private static String undefined(Route route, Backend backend, Map<String, SourceLocation> declared) {

@@ -16,6 +16,7 @@ record RouteFile(
         Map<String, SourceLocation> declaredUpstreams,
         List<Upstream> upstreams,
         List<Route> routes,
+        List<EastWest> eastWest,
         List<ConfigError> errors) {
 
     /**
@@ -27,6 +28,7 @@ record RouteFile(
         declaredUpstreams = Collections.unmodifiableMap(new LinkedHashMap<>(declaredUpstreams));
         upstreams = List.copyOf(upstreams);
         routes = List.copyOf(routes);
+        eastWest = List.copyOf(eastWest);
         errors = List.copyOf(errors);
     }
 }

@@ -30,7 +30,7 @@ final class RouteFileParser {
     // Guards against "billion laughs": an alias of a collection may be repeated only this often.
     private static final int MAX_ALIASES_FOR_COLLECTIONS = 100;
     private static final int MAX_NESTING_DEPTH = 50;
-    private static final List<String> TOP_LEVEL_KEYS = List.of("upstreams", "routes");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("upstreams", "routes", "eastWest");
 
     private RouteFileParser() {}
 
@@ -39,11 +39,12 @@ final class RouteFileParser {
         Map<String, SourceLocation> declared = new LinkedHashMap<>();
         List<Upstream> upstreams = new ArrayList<>();
         List<Route> routes = new ArrayList<>();
+        List<EastWest> eastWest = new ArrayList<>();
         Node root = compose(source.text(), reader);
         if (root != null && !isEmpty(root)) {
-            bind(root, reader, declared, upstreams, routes);
+            bind(root, reader, declared, upstreams, routes, eastWest);
         }
-        return new RouteFile(source.name(), declared, upstreams, routes, reader.errors());
+        return new RouteFile(source.name(), declared, upstreams, routes, eastWest, reader.errors());
     }
 
     /** The file's only document, or null if it is empty or not valid YAML (an error is recorded). */
@@ -116,7 +117,8 @@ final class RouteFileParser {
             NodeReader reader,
             Map<String, SourceLocation> declared,
             List<Upstream> upstreams,
-            List<Route> routes) {
+            List<Route> routes,
+            List<EastWest> eastWest) {
         YamlMapping top =
                 reader.mapping(root, "a mapping with keys 'upstreams' and 'routes'", "a route file", TOP_LEVEL_KEYS);
         if (top == null) {
@@ -143,6 +145,18 @@ final class RouteFileParser {
                     Route route = binder.bind(item);
                     if (route != null) {
                         routes.add(route);
+                    }
+                }
+            }
+        }
+        if (top.has("eastWest")) {
+            List<Node> items = reader.list(top.get("eastWest"), "a list of eastWest entries");
+            if (items != null) {
+                EastWestBinder binder = new EastWestBinder(reader);
+                for (Node item : items) {
+                    EastWest entry = binder.bind(item);
+                    if (entry != null) {
+                        eastWest.add(entry);
                     }
                 }
             }

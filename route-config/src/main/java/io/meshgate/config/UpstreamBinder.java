@@ -21,8 +21,11 @@ final class UpstreamBinder {
 
     // Kubernetes' own rules: Service names are DNS-1035 labels, namespaces DNS-1123 labels, port
     // names IANA service names.
-    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Pattern SERVICE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final String SERVICE_EXPECTED =
+            "a Service name (lower-case letters, digits and '-', starting with a letter, at most 63 characters)";
+    static final String NAMESPACE_EXPECTED = "a namespace (lower-case letters, digits and '-', at most 63 characters)";
     private static final Pattern PORT_NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?");
     private static final Pattern PORT_NUMBER = Pattern.compile("[0-9]{1,5}");
 
@@ -148,24 +151,20 @@ final class UpstreamBinder {
         if (service == null) {
             return null;
         }
-        String name = checked(
-                service,
-                "service",
-                SERVICE_NAME,
-                "a Service name (lower-case letters, digits and '-', starting with a letter, at most 63 characters)");
-        String namespace = service.has("namespace")
-                ? checked(
-                        service,
-                        "namespace",
-                        NAMESPACE,
-                        "a namespace (lower-case letters, digits and '-', at most 63 characters)")
-                : "default";
-        String port = port(service);
+        String name = checked(service, "service", SERVICE_NAME, SERVICE_EXPECTED);
+        String namespace =
+                service.has("namespace") ? checked(service, "namespace", NAMESPACE, NAMESPACE_EXPECTED) : "default";
+        String port = port(service, "kubernetes upstream");
         return new KubernetesService(name, namespace, port, reader.location(node));
     }
 
     private String checked(YamlMapping mapping, String key, Pattern pattern, String expected) {
-        Node node = reader.required(mapping, key, "kubernetes upstream");
+        return checked(mapping, key, pattern, expected, "kubernetes upstream");
+    }
+
+    /** A required text key of {@code what} that must match {@code pattern}. */
+    String checked(YamlMapping mapping, String key, Pattern pattern, String expected, String what) {
+        Node node = reader.required(mapping, key, what);
         String text = node == null ? null : reader.text(node, expected);
         if (text != null && !pattern.matcher(text).matches()) {
             reader.error(node, "invalid " + key + " '" + text + "'; expected " + expected);
@@ -173,10 +172,11 @@ final class UpstreamBinder {
         return text;
     }
 
-    private String port(YamlMapping service) {
+    /** The {@code port} of a Kubernetes Service mapping ({@code kubernetes:} or an {@code eastWest} entry). */
+    String port(YamlMapping service, String what) {
         String expected = "a port number (1 to 65535) or a port name (lower-case letters, digits and '-', "
                 + "at most 15 characters)";
-        Node node = reader.required(service, "port", "kubernetes upstream");
+        Node node = reader.required(service, "port", what);
         String text = node == null ? null : reader.text(node, expected);
         if (text == null) {
             return null;

@@ -49,6 +49,7 @@ class ExamplesTest {
                         "timeout.yaml",
                         "filters.yaml",
                         "kubernetes-upstream.yaml",
+                        "mesh-authorization.yaml",
                         "multi-file");
     }
 

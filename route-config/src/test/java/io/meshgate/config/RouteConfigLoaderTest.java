@@ -216,7 +216,7 @@ class RouteConfigLoaderTest {
 
         assertThat(errors)
                 .containsExactly(
-                        "a.yaml:1:1: unknown key 'routez' in a route file; expected one of: upstreams, routes",
+                        "a.yaml:1:1: unknown key 'routez' in a route file; expected one of: upstreams, routes, eastWest",
                         "a.yaml:2:30: upstream 'a' has no endpoints; expected at least one",
                         "z.yaml:1:30: route 'z' refers to upstream 'nowhere', which is not defined; defined upstreams: a");
     }

@@ -7,8 +7,11 @@ import io.meshgate.app.routing.FilterSpecCompiler;
 import io.meshgate.app.routing.RouteTable;
 import io.meshgate.balance.PeakEwmaBalancer;
 import io.meshgate.balance.UpstreamPool;
+import io.meshgate.config.Listener;
+import io.meshgate.config.MeshAuthorization;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +78,8 @@ public final class MeshgateEndpoint {
      * {@code GET /actuator/meshgate/explain?method=GET&host=api.example.com&path=/orders/1?x=1&header=X-Env:stage}:
      * which route takes such a request, why the routes before it do not, and its backends and
      * endpoints with what is not eligible and why. {@code path} is required (with an optional query
-     * string, URL-encoded); {@code header} may repeat. Other views under {@code /actuator/meshgate/}
+     * string, URL-encoded); {@code header} may repeat; {@code listener=mesh} explains a request of
+     * the mesh listener (default: the public one). Other views under {@code /actuator/meshgate/}
      * are 404.
      */
     @ReadOperation
@@ -84,11 +88,17 @@ public final class MeshgateEndpoint {
             @Nullable String method,
             @Nullable String host,
             String path,
-            @Nullable List<String> header) {
+            @Nullable List<String> header,
+            @Nullable String listener) {
         if (!view.equals("explain")) {
             return null;
         }
-        return RouteExplainer.explain(active.current(), method, host, path, header == null ? List.of() : header);
+        boolean mesh = "mesh".equals(listener);
+        if (listener != null && !mesh && !listener.equals("public")) {
+            throw new org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException(
+                    "listener must be public or mesh", "listener must be public or mesh");
+        }
+        return RouteExplainer.explain(active.current(), mesh, method, host, path, header == null ? List.of() : header);
     }
 
     private static Map<String, Object> route(Route route) {
@@ -129,6 +139,26 @@ public final class MeshgateEndpoint {
                         .toList());
         view.put("timeout", humanDuration(route.timeout()));
         view.put("filters", route.filters().stream().map(f -> f.text()).toList());
+        view.put(
+                "listeners",
+                route.listeners().stream().sorted().map(Listener::key).toList());
+        if (route.on(Listener.MESH)) {
+            MeshAuthorization authorization = route.authorization();
+            Map<String, Object> allow = new LinkedHashMap<>();
+            if (authorization != null) {
+                List<String> identities = new ArrayList<>(
+                        authorization.identities().stream().sorted().toList());
+                if (authorization.anyIdentity()) {
+                    identities.add(0, "*");
+                }
+                allow.put("identities", identities);
+                allow.put(
+                        "namespaces",
+                        authorization.namespaces().stream().sorted().toList());
+            }
+            // An empty allow: the mesh listener denies every identity (no authorization written).
+            view.put("authorization", Map.of("allow", allow));
+        }
         return view;
     }
 

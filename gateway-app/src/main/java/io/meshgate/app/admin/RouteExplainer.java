@@ -34,13 +34,14 @@ final class RouteExplainer {
     private RouteExplainer() {}
 
     /**
+     * @param mesh whether the request is one of the mesh listener (else the public one)
      * @param method request method (default GET)
      * @param host the Host header, null for none
      * @param pathAndQuery the path, optionally with a query string
      * @param headerLines headers as {@code name:value}
      */
     static Map<String, Object> explain(
-            RouteTable table, String method, String host, String pathAndQuery, List<String> headerLines) {
+            RouteTable table, boolean mesh, String method, String host, String pathAndQuery, List<String> headerLines) {
         String verb = method == null || method.isBlank() ? "GET" : method.toUpperCase(Locale.ROOT);
         String path = pathAndQuery;
         MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
@@ -67,6 +68,7 @@ final class RouteExplainer {
 
         Map<String, Object> answer = new LinkedHashMap<>();
         Map<String, Object> request = new LinkedHashMap<>();
+        request.put("listener", mesh ? "mesh" : "public");
         request.put("method", verb);
         request.put("host", host);
         request.put("path", path);
@@ -75,7 +77,7 @@ final class RouteExplainer {
         answer.put("request", request);
         answer.put("version", table.version());
 
-        List<RouteTable.Tried> tried = table.explain(verb, host, path, headers, query);
+        List<RouteTable.Tried> tried = table.explain(mesh, verb, host, path, headers, query);
         List<Map<String, Object>> routes = new ArrayList<>();
         String matched = null;
         for (RouteTable.Tried route : tried) {

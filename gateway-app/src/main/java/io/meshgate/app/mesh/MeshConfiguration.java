@@ -1,5 +1,6 @@
 package io.meshgate.app.mesh;
 
+import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.tls.CertificateRejectedException;
 import io.meshgate.app.tls.PemCertificate;
 import io.meshgate.app.tls.ServerCertificates;
@@ -23,28 +24,55 @@ import org.springframework.http.server.reactive.HttpHandler;
 @ConditionalOnProperty("meshgate.mesh.port")
 public class MeshConfiguration {
 
-    @Bean(destroyMethod = "close")
-    ServerCertificates meshCertificates(MeshProperties properties, MeterRegistry meters)
-            throws CertificateRejectedException {
+    /** How the mesh listener's SSL providers are made: client certificates from the client CA required. */
+    @Bean
+    ServerSslProviders meshSslProviders(MeshProperties properties) throws CertificateRejectedException {
         if (properties.certificate() == null || properties.privateKey() == null || properties.clientCa() == null) {
             throw new IllegalStateException(
                     "The mesh listener needs meshgate.mesh.certificate, meshgate.mesh.private-key and meshgate.mesh.client-ca");
         }
+        return ServerSslProviders.requiringClientCertificates(PemCertificate.readCertificates(properties.clientCa()));
+    }
+
+    @Bean(destroyMethod = "close")
+    ServerCertificates meshCertificates(
+            MeshProperties properties,
+            @Qualifier("meshSslProviders") ServerSslProviders providers,
+            MeterRegistry meters)
+            throws CertificateRejectedException {
         ServerCertificates certificates = new ServerCertificates(
                 List.of(new TlsProperties.Certificate("mesh", properties.certificate(), properties.privateKey(), null)),
-                ServerSslProviders.requiringClientCertificates(PemCertificate.readCertificates(properties.clientCa())),
+                providers,
                 meters,
                 Clock.systemUTC());
         certificates.watch();
         return certificates;
     }
 
+    @Bean(destroyMethod = "close")
+    MeshClientCa meshClientCa(
+            MeshProperties properties,
+            @Qualifier("meshSslProviders") ServerSslProviders providers,
+            @Qualifier("meshCertificates") ServerCertificates meshCertificates,
+            MeterRegistry meters) {
+        MeshClientCa clientCa = new MeshClientCa(
+                properties.clientCa(),
+                providers.trustedClientIssuers(),
+                providers,
+                meshCertificates,
+                meters,
+                Clock.systemUTC());
+        clientCa.watch();
+        return clientCa;
+    }
+
     @Bean
     MeshServer meshServer(
             MeshProperties properties,
             @Qualifier("meshCertificates") ServerCertificates meshCertificates,
-            ObjectProvider<HttpHandler> httpHandler) {
-        return new MeshServer(properties, meshCertificates, httpHandler);
+            ObjectProvider<HttpHandler> httpHandler,
+            MeshListener listener) {
+        return new MeshServer(properties, meshCertificates, httpHandler, listener);
     }
 
     /** First, so that its decorator is the outermost one: it runs before the direct proxy's. */

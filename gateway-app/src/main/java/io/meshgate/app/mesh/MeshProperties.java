@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param address the address it binds
  * @param certificate the listener's own certificate chain (PEM, leaf first), reloaded on change
  * @param privateKey its private key (PEM)
- * @param clientCa the CA certificate(s) (PEM) client certificates must chain to
+ * @param clientCa the CA certificate(s) (PEM) client certificates must chain to, reloaded on change
  * @param identityHeader the request header that carries the verified identity upstream; a client's
  *     own header of that name is dropped on both listeners
  */

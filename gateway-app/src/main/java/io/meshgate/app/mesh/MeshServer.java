@@ -1,5 +1,6 @@
 package io.meshgate.app.mesh;
 
+import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.tls.ServerCertificates;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
@@ -32,12 +33,18 @@ final class MeshServer implements SmartLifecycle {
     private final ServerCertificates certificates;
     private final ObjectProvider<HttpHandler> httpHandler;
     private final AsciiString identityHeader;
+    private final MeshListener listener;
     private volatile DisposableServer server;
 
-    MeshServer(MeshProperties properties, ServerCertificates certificates, ObjectProvider<HttpHandler> httpHandler) {
+    MeshServer(
+            MeshProperties properties,
+            ServerCertificates certificates,
+            ObjectProvider<HttpHandler> httpHandler,
+            MeshListener listener) {
         this.properties = properties;
         this.certificates = certificates;
         this.httpHandler = httpHandler;
+        this.listener = listener;
         this.identityHeader = AsciiString.cached(properties.identityHeader());
     }
 
@@ -52,6 +59,8 @@ final class MeshServer implements SmartLifecycle {
                         .setSniAsyncMappings(
                                 (serverName, promise) -> promise.setSuccess(certificates.select(serverName))))
                 .handle((request, response) -> handle(adapter, request, response))
+                // Before any connection is accepted: the routes of this port are the mesh ones.
+                .doOnBound(bound -> listener.bound(bound.port(), properties.identityHeader()))
                 .bindNow(Duration.ofSeconds(10));
         log.info(
                 "Mesh listener on {}:{}: client certificates from {} required; identity upstream in '{}'",

@@ -38,6 +38,18 @@ public final class DirectProxy {
         return new DirectAttempts(client, route, request, response, observed).run();
     }
 
+    /**
+     * Answers 403 for a mesh request its route's authorization does not allow, with the reason,
+     * measured and observed like any other answer of the route.
+     */
+    public Mono<Void> deny(DirectRoute route, String identity, HttpServerRequest request, HttpServerResponse response) {
+        long start = System.nanoTime();
+        ObservedRequest observed = observer.start(route.id(), request, response); // [observe] tracing, access log
+        String reason = route.authorizer().deny(identity);
+        route.meters().record(HttpResponseStatus.FORBIDDEN.code(), System.nanoTime() - start);
+        return plain(response, HttpResponseStatus.FORBIDDEN, reason).doFinally(observed::end); // [observe]
+    }
+
     static Mono<Void> plain(HttpServerResponse response, HttpResponseStatus status, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return response.status(status)

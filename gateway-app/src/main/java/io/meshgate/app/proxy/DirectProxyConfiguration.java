@@ -2,6 +2,7 @@ package io.meshgate.app.proxy;
 
 import io.meshgate.app.observe.RequestObserver;
 import io.meshgate.app.routing.ActiveRoutes;
+import io.meshgate.app.routing.MeshListener;
 import java.util.Set;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
@@ -11,13 +12,13 @@ import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves the traffic port and the mesh
- * listener, not the management port (learnt as the servers start).
+ * Puts the {@link DirectProxyHandler} in front of WebFlux. It serves only the traffic port and the
+ * mesh listener: the ports are learnt as the servers start, and the management server's are left out.
  */
 @Configuration(proxyBeanMethods = false)
 public class DirectProxyConfiguration {
 
-    private final Set<Integer> managementPorts = DirectProxyHandler.newPortSet();
+    private final Set<Integer> trafficPorts = DirectProxyHandler.newPortSet();
 
     @Bean
     DirectProxy directProxy(HttpClient gatewayHttpClient, RequestObserver observer) {
@@ -25,16 +26,16 @@ public class DirectProxyConfiguration {
     }
 
     @Bean
-    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy) {
+    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy, MeshListener mesh) {
         return builder ->
-                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, managementPorts));
+                builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts, mesh));
     }
 
     @Bean
     ApplicationListener<WebServerInitializedEvent> trafficPortListener() {
         return event -> {
-            if (event.getApplicationContext().getServerNamespace() != null) {
-                managementPorts.add(event.getWebServer().getPort());
+            if (event.getApplicationContext().getServerNamespace() == null) {
+                trafficPorts.add(event.getWebServer().getPort());
             }
         };
     }

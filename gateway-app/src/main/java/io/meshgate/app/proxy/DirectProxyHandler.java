@@ -1,6 +1,7 @@
 package io.meshgate.app.proxy;
 
 import io.meshgate.app.routing.ActiveRoutes;
+import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.routing.RouteTable;
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -16,28 +17,41 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Sits in front of Spring WebFlux on the traffic port: a request whose route can take the direct
- * path ({@link DirectRoute}: no Spring Cloud Gateway filters) is proxied by {@link DirectProxy};
- * every other request (routes with filters, WebSocket upgrades, no matching route, the management
- * port) goes on to Spring Cloud Gateway unchanged.
+ * Sits in front of Spring WebFlux on the traffic port and the mesh listener: a request whose route
+ * (of the listener it arrived on) can take the direct path ({@link DirectRoute}: no Spring Cloud
+ * Gateway filters) is proxied by {@link DirectProxy}, on the mesh listener after the route's
+ * authorization allowed the client's identity (403 otherwise); every other request (routes with
+ * filters, WebSocket upgrades, no matching route, the management port) goes on to Spring Cloud
+ * Gateway unchanged.
  */
 public final class DirectProxyHandler implements HttpHandler {
 
     private final HttpHandler next;
     private final ActiveRoutes active;
     private final DirectProxy proxy;
-    private final Set<Integer> managementPorts;
+    private final Set<Integer> trafficPorts;
+    private final MeshListener mesh;
 
-    DirectProxyHandler(HttpHandler next, ActiveRoutes active, DirectProxy proxy, Set<Integer> managementPorts) {
+    DirectProxyHandler(
+            HttpHandler next, ActiveRoutes active, DirectProxy proxy, Set<Integer> trafficPorts, MeshListener mesh) {
         this.next = next;
         this.active = active;
         this.proxy = proxy;
-        this.managementPorts = managementPorts;
+        this.trafficPorts = trafficPorts;
+        this.mesh = mesh;
     }
 
     @Override
     public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
-        DirectRoute route = directRoute(request);
+        InetSocketAddress local = request.getLocalAddress();
+        if (local == null) {
+            return next.handle(request, response);
+        }
+        int port = local.getPort();
+        if (port == mesh.port()) {
+            return handleMesh(request, response);
+        }
+        DirectRoute route = trafficPorts.contains(port) ? direct(request, false) : null;
         if (route == null) {
             return next.handle(request, response);
         }
@@ -46,26 +60,33 @@ public final class DirectProxyHandler implements HttpHandler {
         return proxy.proxy(route, nativeRequest, nativeResponse);
     }
 
-    private DirectRoute directRoute(ServerHttpRequest request) {
-        InetSocketAddress local = request.getLocalAddress();
-        if (local == null || managementPorts.contains(local.getPort())) {
-            return null;
+    private Mono<Void> handleMesh(ServerHttpRequest request, ServerHttpResponse response) {
+        DirectRoute route = direct(request, true);
+        if (route == null) {
+            return next.handle(request, response);
         }
+        HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+        HttpServerResponse nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+        String identity = nativeRequest.requestHeaders().get(mesh.identityHeader());
+        if (!route.authorizer().allows(identity)) {
+            return proxy.deny(route, identity, nativeRequest, nativeResponse);
+        }
+        return proxy.proxy(route, nativeRequest, nativeResponse);
+    }
+
+    private DirectRoute direct(ServerHttpRequest request, boolean onMesh) {
         RouteTable table = active.current();
         if (table == null) {
             return null;
         }
-        DirectRoute route = table.directRoute(request);
+        DirectRoute route = onMesh ? table.meshDirectRoute(request) : table.directRoute(request);
         if (route == null || request.getHeaders().containsHeader(HttpHeaders.UPGRADE)) {
             return null;
         }
         return route;
     }
 
-    /**
-     * The ports of the management server, filled in as servers start: every other listener (the
-     * traffic port, the mesh listener) serves routes.
-     */
+    /** The ports of the traffic listener(s), filled in as servers start. */
     static Set<Integer> newPortSet() {
         return new CopyOnWriteArraySet<>();
     }

@@ -1,5 +1,6 @@
 package io.meshgate.app.proxy;
 
+import io.meshgate.authz.MeshAuthorizer;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.metrics.RouteMeters;
 import io.meshgate.retry.RetryPlan;
@@ -13,6 +14,7 @@ import java.time.Duration;
  *
  * @param firstAttemptTimeout how long the first attempt waits for the upstream: the per-try timeout
  *     when it is shorter than the route timeout, else the route timeout
+ * @param authorizer who may call the route on the mesh listener; null for a route not on it
  */
 public record DirectRoute(
         String id,
@@ -20,10 +22,23 @@ public record DirectRoute(
         Duration timeout,
         RouteMeters meters,
         RetryPlan retry,
-        Duration firstAttemptTimeout) {
+        Duration firstAttemptTimeout,
+        MeshAuthorizer authorizer) {
 
     public DirectRoute(
-            String id, WeightedSplit<UpstreamPool> backends, Duration timeout, RouteMeters meters, RetryPlan retry) {
-        this(id, backends, timeout, meters, retry, Duration.ofNanos(retry.attemptTimeoutNanos(0, timeout.toNanos())));
+            String id,
+            WeightedSplit<UpstreamPool> backends,
+            Duration timeout,
+            RouteMeters meters,
+            RetryPlan retry,
+            MeshAuthorizer authorizer) {
+        this(
+                id,
+                backends,
+                timeout,
+                meters,
+                retry,
+                Duration.ofNanos(retry.attemptTimeoutNanos(0, timeout.toNanos())),
+                authorizer);
     }
 }

@@ -5,6 +5,7 @@ import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.env.Environment;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -16,19 +17,27 @@ import reactor.core.publisher.Mono;
 public final class MeshgateHandlerMapping extends RoutePredicateHandlerMapping {
 
     private final ActiveRoutes active;
+    private final MeshListener mesh;
 
     public MeshgateHandlerMapping(
             FilteringWebHandler webHandler,
             ActiveRoutes active,
+            MeshListener mesh,
             GlobalCorsProperties globalCorsProperties,
             Environment environment) {
         super(webHandler, active, globalCorsProperties, environment);
         this.active = active;
+        this.mesh = mesh;
     }
 
+    /** A request is matched against the routes of the listener it arrived on only. */
     @Override
     protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
         RouteTable table = active.current();
-        return table == null ? Mono.empty() : Mono.justOrEmpty(table.match(exchange.getRequest()));
+        if (table == null) {
+            return Mono.empty();
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        return Mono.justOrEmpty(mesh.received(request) ? table.matchMesh(request) : table.match(request));
     }
 }

@@ -5,12 +5,15 @@ import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPO
 import io.meshgate.app.proxy.DirectRoute;
 import io.meshgate.app.upstream.UpstreamFactory;
 import io.meshgate.app.upstream.UpstreamRuntime;
+import io.meshgate.authz.DeniedRequests;
+import io.meshgate.authz.MeshAuthorizer;
 import io.meshgate.balance.UpstreamPool;
 import io.meshgate.config.Backend;
 import io.meshgate.config.ConfigError;
 import io.meshgate.config.ConfigException;
 import io.meshgate.config.FilterSpec;
 import io.meshgate.config.KubernetesService;
+import io.meshgate.config.Listener;
 import io.meshgate.config.Route;
 import io.meshgate.config.RouteConfig;
 import io.meshgate.config.Upstream;
@@ -55,6 +58,8 @@ public final class RouteCompiler {
     private final ActiveRoutes active;
     private final ScheduledExecutorService timer;
     private final MeterRegistry meters;
+    private final MeshListener mesh;
+    private final DeniedRequests denied;
     private final Clock clock;
     private final ReentrantLock activation = new ReentrantLock();
     private UpstreamRuntime running; // guarded by activation
@@ -67,6 +72,7 @@ public final class RouteCompiler {
             ActiveRoutes active,
             ScheduledExecutorService timer,
             MeterRegistry meters,
+            MeshListener mesh,
             Clock clock) {
         this.filters = filters;
         this.defaultFilters = List.copyOf(defaultFilters);
@@ -75,6 +81,8 @@ public final class RouteCompiler {
         this.active = active;
         this.timer = timer;
         this.meters = meters;
+        this.mesh = mesh;
+        this.denied = new DeniedRequests(meters);
         this.clock = clock;
     }
 
@@ -144,6 +152,11 @@ public final class RouteCompiler {
         for (FilterSpec spec : route.filters()) {
             add(chain, ++position, filters.compile(route.id(), spec), errors);
         }
+        MeshAuthorizer authorizer = null;
+        if (route.on(Listener.MESH)) {
+            authorizer = new MeshAuthorizer(route.id(), route.authorization(), denied);
+            chain.add(new MeshAuthorizationFilter(authorizer, mesh));
+        }
         WeightedSplit<UpstreamPool> backends =
                 WeightedSplit.of(route.backends(), backend -> pools.get(backend.upstream()), Backend::weight);
         RetryPlan retry = new RetryPlan(route.retry(), route.timeout(), guards);
@@ -160,10 +173,13 @@ public final class RouteCompiler {
                 .metadata(RouteMetricsFilter.METERS_KEY, routeMeters)
                 .metadata(MeshgateFilteringWebHandler.CHAIN_KEY, new AtomicReference<List<GatewayFilter>>())
                 .build();
-        // Filters need Spring Cloud Gateway's exchange; a route without any takes the direct proxy.
-        DirectRoute direct =
-                chain.size() == 1 ? new DirectRoute(route.id(), backends, route.timeout(), routeMeters, retry) : null;
-        return new CompiledRoute(matcher, compiled, direct);
+        // Filters need Spring Cloud Gateway's exchange; a route without any takes the direct proxy,
+        // which checks the mesh authorization itself.
+        int own = authorizer == null ? 1 : 2;
+        DirectRoute direct = chain.size() == own
+                ? new DirectRoute(route.id(), backends, route.timeout(), routeMeters, retry, authorizer)
+                : null;
+        return new CompiledRoute(matcher, compiled, direct, route.on(Listener.PUBLIC), route.on(Listener.MESH));
     }
 
     private static void add(

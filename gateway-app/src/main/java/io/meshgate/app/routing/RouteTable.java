@@ -23,28 +23,48 @@ public final class RouteTable {
     private final RouteConfig source;
     private final Instant loadedAt;
     private final CompiledRoute[] routes;
+    // The routes of each listener, in match order: a request is matched only against its listener's.
+    private final CompiledRoute[] publicRoutes;
+    private final CompiledRoute[] meshRoutes;
     private final UpstreamRuntime runtime;
 
     RouteTable(RouteConfig source, Instant loadedAt, List<CompiledRoute> routes, UpstreamRuntime runtime) {
         this.source = source;
         this.loadedAt = loadedAt;
         this.routes = routes.toArray(CompiledRoute[]::new);
+        this.publicRoutes = routes.stream().filter(CompiledRoute::onPublic).toArray(CompiledRoute[]::new);
+        this.meshRoutes = routes.stream().filter(CompiledRoute::onMesh).toArray(CompiledRoute[]::new);
         this.runtime = runtime;
     }
 
-    /** The first route whose match the request satisfies, or null. */
+    /** The first public-listener route whose match the request satisfies, or null. */
     public Route match(ServerHttpRequest request) {
-        CompiledRoute matched = first(request);
+        CompiledRoute matched = first(publicRoutes, request);
         return matched == null ? null : matched.route();
     }
 
-    /** The direct-proxy form of the request's route, or null if it has none or no route matches. */
+    /** The first mesh-listener route whose match the request satisfies, or null. */
+    public Route matchMesh(ServerHttpRequest request) {
+        CompiledRoute matched = first(meshRoutes, request);
+        return matched == null ? null : matched.route();
+    }
+
+    /**
+     * The direct-proxy form of the request's public-listener route, or null if it has none or no
+     * route matches.
+     */
     public DirectRoute directRoute(ServerHttpRequest request) {
-        CompiledRoute matched = first(request);
+        CompiledRoute matched = first(publicRoutes, request);
         return matched == null ? null : matched.direct();
     }
 
-    private CompiledRoute first(ServerHttpRequest request) {
+    /** The direct-proxy form of the request's mesh-listener route, or null. */
+    public DirectRoute meshDirectRoute(ServerHttpRequest request) {
+        CompiledRoute matched = first(meshRoutes, request);
+        return matched == null ? null : matched.direct();
+    }
+
+    private static CompiledRoute first(CompiledRoute[] routes, ServerHttpRequest request) {
         for (CompiledRoute candidate : routes) {
             if (candidate.matcher().matches(request)) {
                 return candidate;
@@ -62,9 +82,14 @@ public final class RouteTable {
      * uses {@link #match}.
      */
     public List<Tried> explain(
-            String method, String host, String path, HttpHeaders headers, MultiValueMap<String, String> query) {
+            boolean mesh,
+            String method,
+            String host,
+            String path,
+            HttpHeaders headers,
+            MultiValueMap<String, String> query) {
         List<Tried> tried = new ArrayList<>();
-        for (CompiledRoute candidate : routes) {
+        for (CompiledRoute candidate : mesh ? meshRoutes : publicRoutes) {
             String failed = candidate.matcher().explain(method, host, path, headers, query);
             tried.add(new Tried(candidate.route().getId(), failed));
             if (failed == null) {

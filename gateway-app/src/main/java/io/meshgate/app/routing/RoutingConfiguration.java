@@ -32,6 +32,11 @@ public class RoutingConfiguration {
     }
 
     @Bean
+    MeshListener meshListener() {
+        return new MeshListener();
+    }
+
+    @Bean
     FilterSpecCompiler filterSpecCompiler(
             List<GatewayFilterFactory<?>> factories, ConfigurationService configurationService) {
         return new FilterSpecCompiler(factories, configurationService);
@@ -45,7 +50,8 @@ public class RoutingConfiguration {
             UpstreamFactory upstreams,
             ActiveRoutes active,
             ScheduledExecutorService meshgateUpstreamTimer,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            MeshListener mesh) {
         return new RouteCompiler(
                 filters,
                 gateway.getDefaultFilters(),
@@ -54,6 +60,7 @@ public class RoutingConfiguration {
                 active,
                 meshgateUpstreamTimer,
                 meters,
+                mesh,
                 Clock.systemUTC());
     }
 
@@ -82,8 +89,9 @@ public class RoutingConfiguration {
     MeshgateHandlerMapping routePredicateHandlerMapping(
             FilteringWebHandler webHandler,
             ActiveRoutes active,
+            MeshListener mesh,
             GlobalCorsProperties globalCorsProperties,
             Environment environment) {
-        return new MeshgateHandlerMapping(webHandler, active, globalCorsProperties, environment);
+        return new MeshgateHandlerMapping(webHandler, active, mesh, globalCorsProperties, environment);
     }
 }

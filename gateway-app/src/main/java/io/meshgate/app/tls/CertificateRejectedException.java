@@ -10,7 +10,7 @@ public final class CertificateRejectedException extends Exception {
     private final transient Path file;
     private final String reason;
 
-    CertificateRejectedException(Path file, String reason) {
+    public CertificateRejectedException(Path file, String reason) {
         this(file, reason, null);
     }
 

@@ -170,6 +170,21 @@ public final class ServerCertificates implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Makes the SSL providers of the served certificates again, for a change of how they are built
+     * (a new trusted client CA); new handshakes get them, established connections keep theirs.
+     *
+     * @throws CertificateRejectedException if a certificate cannot be served that way; nothing changes
+     */
+    public synchronized void rebuild() throws CertificateRejectedException {
+        SslProvider[] rebuilt = new SslProvider[served.length];
+        for (int i = 0; i < served.length; i++) {
+            rebuilt[i] = provider(served[i]);
+        }
+        System.arraycopy(rebuilt, 0, servedProviders, 0, rebuilt.length);
+        table = buildTable();
+    }
+
     @Override
     public void close() {
         for (ConfigWatcher watcher : watchers) {

@@ -22,7 +22,7 @@ public final class ServerSslProviders implements Function<PemCertificate, SslPro
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private final boolean http2;
-    private final List<X509Certificate> trustedClientIssuers;
+    private volatile List<X509Certificate> trustedClientIssuers;
 
     private ServerSslProviders(boolean http2, List<X509Certificate> trustedClientIssuers) {
         this.http2 = http2;
@@ -40,6 +40,22 @@ public final class ServerSslProviders implements Function<PemCertificate, SslPro
             throw new IllegalArgumentException("at least one trusted client CA is needed");
         }
         return new ServerSslProviders(true, issuers);
+    }
+
+    /**
+     * Trusts other client CAs from now on: providers made after this call (see {@link
+     * ServerCertificates#rebuild()}) require client certificates chaining to {@code issuers}.
+     */
+    public void trust(List<X509Certificate> issuers) {
+        if (trustedClientIssuers.isEmpty() || issuers.isEmpty()) {
+            throw new IllegalArgumentException("only a listener requiring client certificates changes its CAs");
+        }
+        trustedClientIssuers = List.copyOf(issuers);
+    }
+
+    /** The client CAs trusted now (none on the traffic port). */
+    public List<X509Certificate> trustedClientIssuers() {
+        return trustedClientIssuers;
     }
 
     @Override

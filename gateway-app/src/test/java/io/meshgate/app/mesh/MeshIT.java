@@ -54,8 +54,17 @@ class MeshIT {
                     upstreams:
                       v1: { endpoints: [ { address: "{{v1}}" } ] }
                     routes:
-                      - { id: direct, match: { path: /direct/** }, upstream: v1 }
-                      - { id: filtered, match: { path: /filtered/** }, upstream: v1, filters: [ "AddRequestHeader=x-f, 1" ] }
+                      - id: direct
+                        match: { path: /direct/** }
+                        upstream: v1
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: ["*"] } }
+                      - id: filtered
+                        match: { path: /filtered/** }
+                        upstream: v1
+                        filters: [ "AddRequestHeader=x-f, 1" ]
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: ["*"] } }
                     """)
             .arg("--meshgate.mesh.port=0")
             .arg("--meshgate.mesh.address=127.0.0.1")
