@@ -1,5 +1,6 @@
 package io.meshgate.app.mesh;
 
+import io.meshgate.app.edge.ListenerHardening;
 import io.meshgate.app.tls.CertificateRejectedException;
 import io.meshgate.app.tls.PemCertificate;
 import io.meshgate.app.tls.ServerCertificates;
@@ -43,8 +44,9 @@ public class MeshConfiguration {
     MeshServer meshServer(
             MeshProperties properties,
             @Qualifier("meshCertificates") ServerCertificates meshCertificates,
-            ObjectProvider<HttpHandler> httpHandler) {
-        return new MeshServer(properties, meshCertificates, httpHandler);
+            ObjectProvider<HttpHandler> httpHandler,
+            ListenerHardening hardening) {
+        return new MeshServer(properties, meshCertificates, httpHandler, hardening);
     }
 
     /** First, so that its decorator is the outermost one: it runs before the direct proxy's. */
