@@ -206,7 +206,7 @@ final class EdgeConnection {
                 reject(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many request headers\n");
                 return true;
             }
-            String framing = RequestFraming.problem(headers);
+            String framing = RequestFraming.problem(request.protocolVersion(), headers);
             if (framing != null) {
                 ReferenceCountUtil.release(request);
                 reject(ctx, HttpResponseStatus.BAD_REQUEST, framing);

@@ -3,10 +3,13 @@ package io.meshgate.app.edge;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 
 /**
- * The framing checks Netty's decoder leaves to the server (request smuggling, RFC 9112 section 6):
- * a request's {@code Transfer-Encoding}, if any, must be exactly one {@code chunked}. Netty's decoder,
+ * The framing checks Netty's decoder leaves to the server (request smuggling, RFC 9112 sections 3.2
+ * and 6): an HTTP/1.1 request names exactly one {@code Host}, and its {@code Transfer-Encoding}, if
+ * any, is exactly one {@code chunked}. Netty's decoder,
  * built by {@link ListenerHardening} with RFC 9112 transfer-encoding handling, already rejects a
  * {@code Content-Length} beside a {@code Transfer-Encoding}, differing or repeated {@code
  * Content-Length}s, {@code chunked} not last, a space before a colon and bad chunk sizes.
@@ -16,19 +19,34 @@ final class RequestFraming {
     private RequestFraming() {}
 
     /**
-     * Why the request's framing is ambiguous, or null when it is fine. Without a {@code
-     * Transfer-Encoding} (most requests) this is one hash lookup.
+     * Why the request's framing is ambiguous, or null when it is fine: a walk of the {@code Host}
+     * values and one lookup of {@code Transfer-Encoding}, plus a walk of its values when present.
      */
-    static String problem(HttpHeaders headers) {
+    static String problem(HttpVersion version, HttpHeaders headers) {
+        if (version == HttpVersion.HTTP_1_1 && !exactlyOne(headers, HttpHeaderNames.HOST)) {
+            return "an HTTP/1.1 request needs exactly one Host header\n";
+        }
         String encoding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
         if (encoding == null) {
             return null;
         }
-        if (!isChunked(encoding)
-                || headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() != 1) {
+        if (!isChunked(encoding) || !exactlyOne(headers, HttpHeaderNames.TRANSFER_ENCODING)) {
             return "Transfer-Encoding must be exactly 'chunked'\n";
         }
         return null;
+    }
+
+    /**
+     * Whether the header occurs exactly once. Netty's value iterator is the one allocation of these
+     * checks (a short-lived object the JIT usually scalar-replaces).
+     */
+    private static boolean exactlyOne(HttpHeaders headers, CharSequence name) {
+        Iterator<String> values = headers.valueStringIterator(name);
+        if (!values.hasNext()) {
+            return false;
+        }
+        values.next();
+        return !values.hasNext();
     }
 
     private static boolean isChunked(String encoding) {
