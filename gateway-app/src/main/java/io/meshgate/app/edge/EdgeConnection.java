@@ -47,7 +47,6 @@ final class EdgeConnection {
     static final String BYTES_IN = "meshgate.edge.bytesIn";
     static final String MESSAGES = "meshgate.edge.messages";
 
-    private final ListenerHardening hardening;
     private final long headerTimeoutNanos;
     private final long maxBodyBytes;
     private final int maxHeaderCount;
@@ -63,7 +62,6 @@ final class EdgeConnection {
     private boolean upgraded; // a 101 switched protocols: no HTTP checks any more
 
     EdgeConnection(ListenerHardening hardening) {
-        this.hardening = hardening;
         this.headerTimeoutNanos = hardening.limits().headerReadTimeout().toNanos();
         this.maxBodyBytes = hardening.limits().maxBodyBytes();
         this.maxHeaderCount = hardening.limits().maxHeaderCount();
@@ -81,8 +79,8 @@ final class EdgeConnection {
     }
 
     /**
-     * Before the HTTP codec. It also puts meshgate's strict codec and {@link Messages} in place as
-     * soon as Reactor Netty has set up HTTP/1.1 (at once in plain text; after ALPN on TLS), and
+     * Before the HTTP codec. It also puts {@link Messages} in place as soon as Reactor Netty has set
+     * up HTTP/1.1 (at once in plain text; after ALPN on TLS), and
      * leaves the pipeline when ALPN chose HTTP/2, whose framing Netty's HTTP/2 codec checks.
      */
     private final class BytesIn extends ChannelInboundHandlerAdapter {
@@ -94,7 +92,6 @@ final class EdgeConnection {
                 return;
             }
             if (pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec) {
-                pipeline.replace(NettyPipeline.HttpCodec, NettyPipeline.HttpCodec, hardening.newCodec());
                 pipeline.addAfter(NettyPipeline.HttpCodec, MESSAGES, new Messages());
                 installed = true;
             } else if (pipeline.get(NettyPipeline.H2MultiplexHandler) != null) {

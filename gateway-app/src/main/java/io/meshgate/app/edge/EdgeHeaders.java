@@ -1,5 +1,7 @@
 package io.meshgate.app.edge;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
@@ -16,10 +18,12 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * Fixes up each request's headers before either request path (direct proxy or Spring Cloud Gateway)
  * sees them, on every listener: removes the {@code x-http2-*} headers Netty's HTTP/2 to HTTP/1
- * conversion adds (and any a client sent), sets the forwarded headers ({@link ForwardedHeaders}),
+ * conversion adds (and any a client sent), keeps of {@code TE} only {@code trailers}, sets the
+ * forwarded headers ({@link ForwardedHeaders}),
  * and on HTTPS sets {@code Strict-Transport-Security} when {@code meshgate.tls.hsts} is on.
  *
- * <p>Per request: six header removals by precomputed name (hash lookups, no allocation), the
+ * <p>Per request: six header removals by precomputed name and a {@code TE} lookup (hash lookups, no
+ * allocation), the
  * forwarded headers' cost, and with HSTS on one header set plus a before-commit action.
  */
 final class EdgeHeaders implements HttpHandler {
@@ -53,6 +57,15 @@ final class EdgeHeaders implements HttpHandler {
             for (AsciiString name : NETTY_HTTP2) {
                 headers.remove(name);
             }
+            String te = headers.get(HttpHeaderNames.TE);
+            if (te != null) {
+                // TE is hop-by-hop; only "trailers" goes on (gRPC needs it), on both paths alike.
+                if (hasToken(te, HttpHeaderValues.TRAILERS)) {
+                    headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+                } else {
+                    headers.remove(HttpHeaderNames.TE);
+                }
+            }
             String scheme = nativeRequest.scheme();
             forwarded.apply(connection.channel(), scheme, headers);
             if (hsts != null && scheme.equals("https")) {
@@ -71,5 +84,38 @@ final class EdgeHeaders implements HttpHandler {
             response.getHeaders().set(STRICT_TRANSPORT_SECURITY.toString(), hsts);
             return Mono.empty();
         });
+    }
+
+    /** Whether a comma-separated header value lists the token (parameters after ';' ignored). */
+    static boolean hasToken(String value, CharSequence token) {
+        int length = value.length();
+        int start = 0;
+        while (start < length) {
+            int end = value.indexOf(',', start);
+            if (end < 0) {
+                end = length;
+            }
+            int from = start;
+            int to = end;
+            int semicolon = value.indexOf(';', from);
+            if (semicolon >= 0 && semicolon < to) {
+                to = semicolon;
+            }
+            while (from < to && isSpace(value.charAt(from))) {
+                from++;
+            }
+            while (to > from && isSpace(value.charAt(to - 1))) {
+                to--;
+            }
+            if (to - from == token.length() && value.regionMatches(true, from, token.toString(), 0, to - from)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 }

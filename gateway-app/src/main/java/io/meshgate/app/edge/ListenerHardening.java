@@ -1,7 +1,5 @@
 package io.meshgate.app.edge;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -10,37 +8,35 @@ import reactor.netty.http.server.HttpServer;
  * line with 414 and over-large headers with 431 (Reactor Netty maps its decoder's exceptions), HTTP/2
  * peers are told the header list size in SETTINGS, and {@link EdgeConnection} adds the checks Netty
  * lacks to every HTTP/1.x connection.
+ *
+ * <p>Netty 4.2's request decoder already rejects (and Reactor Netty answers 400 and closes) a
+ * {@code Content-Length} beside a {@code Transfer-Encoding} (RFC 9112 transfer-encoding handling is
+ * its default), repeated or malformed {@code Content-Length}s, {@code chunked} not last or an unknown
+ * coding, obs-fold, whitespace before a colon, bare LF line ends, control characters and bad chunk
+ * sizes; {@code MalformedRequestsIT} keeps checking that it does.
  */
 public final class ListenerHardening {
 
     private final LimitsProperties limits;
-    private final HttpDecoderConfig decoderConfig;
+    private final int maxUriLength;
+    private final int maxHeaderSize;
 
     public ListenerHardening(LimitsProperties limits) {
         this.limits = limits;
-        // RFC 9112 transfer-encoding handling: a Content-Length beside a Transfer-Encoding is an
-        // error (Netty's default drops the Content-Length and goes on).
-        this.decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength(Math.toIntExact(limits.maxUriLength().toBytes()))
-                .setMaxHeaderSize(Math.toIntExact(limits.maxHeaderSize().toBytes()))
-                .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true);
+        this.maxUriLength = Math.toIntExact(limits.maxUriLength().toBytes());
+        this.maxHeaderSize = Math.toIntExact(limits.maxHeaderSize().toBytes());
     }
 
     LimitsProperties limits() {
         return limits;
     }
 
-    HttpServerCodec newCodec() {
-        return new HttpServerCodec(decoderConfig);
-    }
-
     /** The server with meshgate's limits, timeouts and edge checks. */
     public HttpServer apply(HttpServer server) {
-        return server.httpRequestDecoder(spec -> spec.maxInitialLineLength(decoderConfig.getMaxInitialLineLength())
-                        .maxHeaderSize(decoderConfig.getMaxHeaderSize()))
-                .http2Settings(spec -> spec.maxHeaderListSize(decoderConfig.getMaxHeaderSize()))
+        return server.httpRequestDecoder(spec -> spec.maxInitialLineLength(maxUriLength)
+                        .maxHeaderSize(maxHeaderSize)
+                        .allowDuplicateContentLengths(false))
+                .http2Settings(spec -> spec.maxHeaderListSize(maxHeaderSize))
                 .idleTimeout(limits.idleTimeout())
                 .readTimeout(limits.bodyReadTimeout())
                 .doOnChannelInit(

@@ -9,10 +9,8 @@ import java.util.Iterator;
 /**
  * The framing checks Netty's decoder leaves to the server (request smuggling, RFC 9112 sections 3.2
  * and 6): an HTTP/1.1 request names exactly one {@code Host}, and its {@code Transfer-Encoding}, if
- * any, is exactly one {@code chunked}. Netty's decoder,
- * built by {@link ListenerHardening} with RFC 9112 transfer-encoding handling, already rejects a
- * {@code Content-Length} beside a {@code Transfer-Encoding}, differing or repeated {@code
- * Content-Length}s, {@code chunked} not last, a space before a colon and bad chunk sizes.
+ * any, is exactly one {@code chunked}. Netty 4.2's decoder rejects the rest by itself (see {@link
+ * ListenerHardening}).
  */
 final class RequestFraming {
 
