@@ -37,10 +37,11 @@ import reactor.netty.NettyPipeline;
  * by this class with {@code Connection: close} and the connection is closed; anything the
  * application still writes for it is dropped.
  *
- * <p>Per request on the default path: a {@code nanoTime} read, a few field writes, one header count
- * and one or two header lookups; no allocation. The header-read timer is one scheduled task that
- * re-arms itself while requests keep coming (as Netty's idle handlers do), so a busy keep-alive
- * connection schedules about one task per timeout period, not one per request.
+ * <p>Per request on the default path: a {@code nanoTime} read per socket read, a few field writes,
+ * one header count and a few header lookups; no allocation but the one named in {@link
+ * RequestFraming}. The header- and body-read timeouts share one scheduled task that re-arms itself
+ * for what is left while a head or body is being read (as Netty's idle handlers do), so a busy
+ * keep-alive connection schedules about one task per timeout period, not one per request.
  */
 final class EdgeConnection {
 
@@ -48,13 +49,17 @@ final class EdgeConnection {
     static final String MESSAGES = "meshgate.edge.messages";
 
     private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
     private final long maxBodyBytes;
     private final int maxHeaderCount;
 
     private boolean expectingHead = true; // the next bytes start a request head
     private boolean headPending; // a head has started and not yet been decoded
     private long headStartNanos;
-    private ScheduledFuture<?> headTimer;
+    private boolean readingBody; // the current request's body has not ended
+    private long lastReadNanos;
+    private ChannelHandlerContext messagesContext; // where this class writes its answers
+    private ScheduledFuture<?> timer; // the read timeout check, armed while a head or body is read
     private HttpRequest held; // a chunked request waiting for its first chunk to be decoded
     private long bodyBytes;
     private boolean responding; // the current request's response has started
@@ -63,6 +68,7 @@ final class EdgeConnection {
 
     EdgeConnection(ListenerHardening hardening) {
         this.headerTimeoutNanos = hardening.limits().headerReadTimeout().toNanos();
+        this.bodyTimeoutNanos = hardening.limits().bodyReadTimeout().toNanos();
         this.maxBodyBytes = hardening.limits().maxBodyBytes();
         this.maxHeaderCount = hardening.limits().maxHeaderCount();
     }
@@ -93,6 +99,7 @@ final class EdgeConnection {
             }
             if (pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec) {
                 pipeline.addAfter(NettyPipeline.HttpCodec, MESSAGES, new Messages());
+                messagesContext = pipeline.context(MESSAGES);
                 installed = true;
             } else if (pipeline.get(NettyPipeline.H2MultiplexHandler) != null) {
                 pipeline.remove(this);
@@ -104,13 +111,12 @@ final class EdgeConnection {
             if (!installed) {
                 installIfReady(ctx.pipeline());
             }
+            long now = System.nanoTime();
+            lastReadNanos = now;
             if (expectingHead && !headPending && !rejected && !upgraded) {
                 headPending = true;
-                headStartNanos = System.nanoTime();
-                if (headTimer == null) {
-                    headTimer =
-                            ctx.executor().schedule(() -> headTimeout(ctx), headerTimeoutNanos, TimeUnit.NANOSECONDS);
-                }
+                headStartNanos = now;
+                arm(ctx, headerTimeoutNanos);
             }
             ctx.fireChannelRead(msg);
         }
@@ -123,23 +129,48 @@ final class EdgeConnection {
         }
     }
 
-    private void headTimeout(ChannelHandlerContext ctx) {
-        headTimer = null;
-        if (!headPending || rejected || !ctx.channel().isActive()) {
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        if (timer == null) {
+            timer = ctx.executor().schedule(() -> checkReads(ctx), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The timer: a head must be complete within the header-read timeout of its first byte, a body
+     * must not pause longer than the body-read timeout. Re-arms itself for what is left while
+     * either is under way; else it lapses until the next request.
+     */
+    private void checkReads(ChannelHandlerContext ctx) {
+        timer = null;
+        if (rejected || upgraded || !ctx.channel().isActive()) {
             return;
         }
-        long left = headerTimeoutNanos - (System.nanoTime() - headStartNanos);
-        if (left > 0) {
-            headTimer = ctx.executor().schedule(() -> headTimeout(ctx), left, TimeUnit.NANOSECONDS);
-            return;
+        long now = System.nanoTime();
+        if (headPending) {
+            long left = headerTimeoutNanos - (now - headStartNanos);
+            if (left > 0) {
+                arm(ctx, left);
+            } else {
+                timedOut(ctx, "request headers too slow\n");
+            }
+        } else if (readingBody) {
+            long left = bodyTimeoutNanos - (now - lastReadNanos);
+            if (left > 0) {
+                arm(ctx, left);
+            } else {
+                timedOut(ctx, "request body too slow\n");
+            }
         }
-        ChannelHandlerContext messages = ctx.pipeline().context(MESSAGES);
-        if (messages == null) {
+    }
+
+    private void timedOut(ChannelHandlerContext ctx, String text) {
+        if (messagesContext == null || responding) {
+            // No HTTP/1.1 codec to answer through, or the answer is under way: cut it short.
             rejected = true;
-            ctx.close(); // no HTTP/1.1 codec to answer through
+            ctx.close();
             return;
         }
-        reject(messages, HttpResponseStatus.REQUEST_TIMEOUT, "request headers too slow\n");
+        reject(messagesContext, HttpResponseStatus.REQUEST_TIMEOUT, text);
     }
 
     /** After the HTTP codec: decoded requests in, responses out. */
@@ -159,6 +190,10 @@ final class EdgeConnection {
                 headPending = false;
                 expectingHead = false;
                 bodyBytes = 0;
+                readingBody = !(msg instanceof LastHttpContent);
+                if (readingBody) {
+                    arm(ctx, bodyTimeoutNanos);
+                }
                 if (request.decoderResult().isFailure()) {
                     ctx.fireChannelRead(msg); // Reactor Netty answers 400, 414 or 431 and closes
                     return;
@@ -170,6 +205,7 @@ final class EdgeConnection {
             if (msg instanceof HttpContent content) {
                 if (msg instanceof LastHttpContent) {
                     expectingHead = true;
+                    readingBody = false;
                 }
                 if (content.decoderResult().isFailure() && held != null) {
                     content.release();
@@ -283,10 +319,10 @@ final class EdgeConnection {
     }
 
     private void cancelTimer() {
-        ScheduledFuture<?> timer = headTimer;
-        if (timer != null) {
-            headTimer = null;
-            timer.cancel(false);
+        ScheduledFuture<?> armed = timer;
+        if (armed != null) {
+            timer = null;
+            armed.cancel(false);
         }
     }
 

@@ -38,7 +38,6 @@ public final class ListenerHardening {
                         .allowDuplicateContentLengths(false))
                 .http2Settings(spec -> spec.maxHeaderListSize(maxHeaderSize))
                 .idleTimeout(limits.idleTimeout())
-                .readTimeout(limits.bodyReadTimeout())
                 .doOnChannelInit(
                         (observer, channel, remoteAddress) -> new EdgeConnection(this).addTo(channel.pipeline()));
     }
