@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,12 @@ final class RawHttp implements AutoCloseable {
 
     /** What came back: the bytes read, and whether the server closed the connection after them. */
     record Answer(String text, boolean closed) {
+
+        /** The body of the response (after its head). */
+        String body() {
+            int headEnd = text.indexOf("\r\n\r\n");
+            return headEnd < 0 ? "" : text.substring(headEnd + 4);
+        }
 
         /** The status code of the first response, or -1 without one. */
         int status() {
@@ -32,7 +39,12 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** A connection from a given loopback address (such as 127.0.0.2), to tell peers apart. */
+    RawHttp(int port, String from) throws IOException {
+        socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
