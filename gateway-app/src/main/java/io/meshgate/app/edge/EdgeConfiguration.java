@@ -35,9 +35,10 @@ public class EdgeConfiguration {
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    WebHttpHandlerBuilderCustomizer edgeHeaders(ForwardedProperties forwarded, TlsProperties tls) {
+    WebHttpHandlerBuilderCustomizer edgeHeaders(
+            ForwardedProperties forwarded, TlsProperties tls, LimitsProperties limits) {
         ForwardedHeaders forwardedHeaders = new ForwardedHeaders(TrustedProxies.parse(forwarded.trustedProxies()));
         String hsts = tls.hsts().enabled() ? tls.hsts().headerValue() : null;
-        return builder -> builder.httpHandlerDecorator(next -> new EdgeHeaders(next, forwardedHeaders, hsts));
+        return builder -> builder.httpHandlerDecorator(next -> new EdgeHeaders(next, forwardedHeaders, hsts, limits));
     }
 }

@@ -3,6 +3,7 @@ package io.meshgate.app.edge;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -21,6 +22,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * conversion adds (and any a client sent), keeps of {@code TE} only {@code trailers}, sets the
  * forwarded headers ({@link ForwardedHeaders}),
  * and on HTTPS sets {@code Strict-Transport-Security} when {@code meshgate.tls.hsts} is on.
+ *
+ * <p>HTTP/2 streams, which {@link EdgeConnection} does not see, get the header-count (431) and
+ * declared body-size (413) checks here.
  *
  * <p>Per request: six header removals by precomputed name and a {@code TE} lookup (hash lookups, no
  * allocation), the
@@ -42,11 +46,15 @@ final class EdgeHeaders implements HttpHandler {
     private final HttpHandler next;
     private final ForwardedHeaders forwarded;
     private final String hsts; // null: off
+    private final int maxHeaderCount;
+    private final long maxBodyBytes;
 
-    EdgeHeaders(HttpHandler next, ForwardedHeaders forwarded, String hsts) {
+    EdgeHeaders(HttpHandler next, ForwardedHeaders forwarded, String hsts, LimitsProperties limits) {
         this.next = next;
         this.forwarded = forwarded;
         this.hsts = hsts;
+        this.maxHeaderCount = limits.maxHeaderCount();
+        this.maxBodyBytes = limits.maxBodyBytes();
     }
 
     @Override
@@ -54,6 +62,20 @@ final class EdgeHeaders implements HttpHandler {
         if (ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest nativeRequest
                 && nativeRequest instanceof Connection connection) {
             HttpHeaders headers = nativeRequest.requestHeaders();
+            if (nativeRequest.version().majorVersion() >= 2) {
+                // HTTP/1.x requests were checked by EdgeConnection; HTTP/2 streams are checked here.
+                HttpServerResponse nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+                if (headers.size() > maxHeaderCount) {
+                    return refuse(
+                            nativeResponse,
+                            HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                            "too many request headers\n");
+                }
+                if (maxBodyBytes >= 0 && contentLength(headers) > maxBodyBytes) {
+                    return refuse(
+                            nativeResponse, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
+                }
+            }
             for (AsciiString name : NETTY_HTTP2) {
                 headers.remove(name);
             }
@@ -73,6 +95,26 @@ final class EdgeHeaders implements HttpHandler {
             }
         }
         return next.handle(request, response);
+    }
+
+    /** The declared length, or -1 (none; Netty's HTTP/2 codec rejects a malformed one). */
+    private static long contentLength(HttpHeaders headers) {
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Mono<Void> refuse(HttpServerResponse response, HttpResponseStatus status, String text) {
+        return response.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .sendString(Mono.just(text))
+                .then();
     }
 
     private void strictTransportSecurity(ServerHttpResponse response) {

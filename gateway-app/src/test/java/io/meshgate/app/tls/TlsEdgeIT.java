@@ -78,7 +78,8 @@ class TlsEdgeIT {
         return extension
                 .arg("--meshgate.tls.hsts.enabled=true")
                 .arg("--meshgate.tls.hsts.include-sub-domains=true")
-                .arg("--meshgate.limits.max-header-count=20");
+                .arg("--meshgate.limits.max-header-count=20")
+                .arg("--meshgate.limits.max-body-size=1KB");
     }
 
     @AfterAll
@@ -125,6 +126,30 @@ class TlsEdgeIT {
         assertThat(hsts)
                 .as(curl.output())
                 .containsExactly("strict-transport-security: max-age=31536000; includeSubDomains");
+    }
+
+    @Test
+    void http2StreamsGetTheHeaderCountAndBodySizeLimits() throws Exception {
+        HttpRequest.Builder many =
+                HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/direct/many"));
+        for (int i = 0; i < 25; i++) {
+            many.header("x-h" + i, "v");
+        }
+        HttpResponse<String> tooMany = client().send(many.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooMany.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(tooMany.statusCode()).isEqualTo(431);
+        HttpResponse<String> tooLarge = client().send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/scg/large"))
+                                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2048)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        HttpResponse<String> bigHeader = client().send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/direct/big"))
+                                .header("x-big", "b".repeat(40_000))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(bigHeader.statusCode()).isEqualTo(431);
     }
 
     @Test
