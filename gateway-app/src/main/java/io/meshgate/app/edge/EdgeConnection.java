@@ -60,6 +60,8 @@ final class EdgeConnection {
     private long lastReadNanos;
     private ChannelHandlerContext messagesContext; // where this class writes its answers
     private ScheduledFuture<?> timer; // the read timeout check, armed while a head or body is read
+    private ChannelHandlerContext timerContext; // BytesIn's, where the check runs
+    private final Runnable checkReads = this::checkReads; // made once per connection
     private HttpRequest held; // a chunked request waiting for its first chunk to be decoded
     private long bodyBytes;
     private boolean responding; // the current request's response has started
@@ -93,9 +95,10 @@ final class EdgeConnection {
 
         private boolean installed;
 
-        void installIfReady(ChannelPipeline pipeline) {
+        /** Installs {@link Messages} once HTTP/1.1 is set up; false until then (or for good on HTTP/2). */
+        boolean installIfReady(ChannelPipeline pipeline) {
             if (installed) {
-                return;
+                return true;
             }
             if (pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec) {
                 pipeline.addAfter(NettyPipeline.HttpCodec, MESSAGES, new Messages());
@@ -104,12 +107,19 @@ final class EdgeConnection {
             } else if (pipeline.get(NettyPipeline.H2MultiplexHandler) != null) {
                 pipeline.remove(this);
             }
+            return installed;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            timerContext = ctx;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!installed) {
-                installIfReady(ctx.pipeline());
+            if (!installed && !installIfReady(ctx.pipeline())) {
+                ctx.fireChannelRead(msg); // no HTTP/1.1 codec (yet): nothing to time
+                return;
             }
             long now = System.nanoTime();
             lastReadNanos = now;
@@ -131,7 +141,7 @@ final class EdgeConnection {
 
     private void arm(ChannelHandlerContext ctx, long delayNanos) {
         if (timer == null) {
-            timer = ctx.executor().schedule(() -> checkReads(ctx), delayNanos, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(checkReads, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -140,7 +150,8 @@ final class EdgeConnection {
      * must not pause longer than the body-read timeout. Re-arms itself for what is left while
      * either is under way; else it lapses until the next request.
      */
-    private void checkReads(ChannelHandlerContext ctx) {
+    private void checkReads() {
+        ChannelHandlerContext ctx = timerContext;
         timer = null;
         if (rejected || upgraded || !ctx.channel().isActive()) {
             return;
