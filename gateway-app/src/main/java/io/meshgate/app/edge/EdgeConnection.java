@@ -88,8 +88,8 @@ final class EdgeConnection {
 
     /**
      * Before the HTTP codec. It also puts {@link Messages} in place as soon as Reactor Netty has set
-     * up HTTP/1.1 (at once in plain text; after ALPN on TLS), and
-     * leaves the pipeline when ALPN chose HTTP/2, whose framing Netty's HTTP/2 codec checks.
+     * up HTTP/1.1 (at once in plain text; after ALPN on TLS), and leaves the pipeline when ALPN chose
+     * HTTP/2, whose framing Netty's HTTP/2 codec checks.
      */
     private final class BytesIn extends ChannelInboundHandlerAdapter {
 

@@ -27,8 +27,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * declared body-size (413) checks here.
  *
  * <p>Per request: six header removals by precomputed name and a {@code TE} lookup (hash lookups, no
- * allocation), the
- * forwarded headers' cost, and with HSTS on one header set plus a before-commit action.
+ * allocation), the forwarded headers' cost, and with HSTS on one header set plus a before-commit
+ * action (a lambda and its registration).
  */
 final class EdgeHeaders implements HttpHandler {
 

@@ -117,6 +117,19 @@ class MalformedRequestsIT {
     }
 
     @Test
+    void requestsJustWithinTheDefaultLimitsAreServed() throws IOException {
+        // Over Spring Boot's and Netty's own defaults (4 KB line, 8 KB headers): meshgate's apply.
+        assertThat(keptAlive.get("/direct/" + "u".repeat(7_000)).status()).isEqualTo(200);
+        StringBuilder request = new StringBuilder("GET /scg/big HTTP/1.1\r\nHost: gateway\r\n");
+        request.append("X-Big: ").append("b".repeat(30_000)).append("\r\n");
+        for (int i = 0; i < 95; i++) {
+            request.append("X-H").append(i).append(": v\r\n");
+        }
+        keptAlive.send(request.append("\r\n").toString());
+        assertThat(keptAlive.read(Duration.ZERO, Duration.ofSeconds(10)).status()).isEqualTo(200);
+    }
+
+    @Test
     void aChunkedBodyGrowingPastTheLimitIsCutWith413() throws IOException {
         try (RawHttp connection = new RawHttp(gateway.port())) {
             connection.send("POST /direct/stream HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n");
