@@ -1,6 +1,7 @@
 package io.meshgate.app.edge;
 
 import io.meshgate.app.tls.TlsProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
@@ -18,8 +19,13 @@ import org.springframework.core.annotation.Order;
 public class EdgeConfiguration {
 
     @Bean
-    ListenerHardening listenerHardening(LimitsProperties limits) {
-        return new ListenerHardening(limits);
+    EdgeRejections edgeRejections(MeterRegistry meters) {
+        return new EdgeRejections(meters);
+    }
+
+    @Bean
+    ListenerHardening listenerHardening(LimitsProperties limits, EdgeRejections rejections) {
+        return new ListenerHardening(limits, rejections);
     }
 
     /** Last, so that meshgate's limits win over Spring Boot's {@code server.netty.*} defaults. */
@@ -36,9 +42,10 @@ public class EdgeConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     WebHttpHandlerBuilderCustomizer edgeHeaders(
-            ForwardedProperties forwarded, TlsProperties tls, LimitsProperties limits) {
+            ForwardedProperties forwarded, TlsProperties tls, LimitsProperties limits, EdgeRejections rejections) {
         ForwardedHeaders forwardedHeaders = new ForwardedHeaders(TrustedProxies.parse(forwarded.trustedProxies()));
         String hsts = tls.hsts().enabled() ? tls.hsts().headerValue() : null;
-        return builder -> builder.httpHandlerDecorator(next -> new EdgeHeaders(next, forwardedHeaders, hsts, limits));
+        return builder ->
+                builder.httpHandlerDecorator(next -> new EdgeHeaders(next, forwardedHeaders, hsts, limits, rejections));
     }
 }

@@ -52,6 +52,7 @@ final class EdgeConnection {
     private final long bodyTimeoutNanos;
     private final long maxBodyBytes;
     private final int maxHeaderCount;
+    private final EdgeRejections rejections;
 
     private boolean expectingHead = true; // the next bytes start a request head
     private boolean headPending; // a head has started and not yet been decoded
@@ -73,6 +74,7 @@ final class EdgeConnection {
         this.bodyTimeoutNanos = hardening.limits().bodyReadTimeout().toNanos();
         this.maxBodyBytes = hardening.limits().maxBodyBytes();
         this.maxHeaderCount = hardening.limits().maxHeaderCount();
+        this.rejections = hardening.rejections();
     }
 
     /** Adds the handlers to a new connection's pipeline (at channel init). */
@@ -162,6 +164,7 @@ final class EdgeConnection {
             if (left > 0) {
                 arm(ctx, left);
             } else {
+                EdgeRejections.count(rejections.headerTimeout);
                 timedOut(ctx, "request headers too slow\n");
             }
         } else if (readingBody) {
@@ -169,6 +172,7 @@ final class EdgeConnection {
             if (left > 0) {
                 arm(ctx, left);
             } else {
+                EdgeRejections.count(rejections.bodyTimeout);
                 timedOut(ctx, "request body too slow\n");
             }
         }
@@ -206,6 +210,7 @@ final class EdgeConnection {
                     arm(ctx, bodyTimeoutNanos);
                 }
                 if (request.decoderResult().isFailure()) {
+                    EdgeRejections.count(rejections.malformed);
                     ctx.fireChannelRead(msg); // Reactor Netty answers 400, 414 or 431 and closes
                     return;
                 }
@@ -219,6 +224,7 @@ final class EdgeConnection {
                     readingBody = false;
                 }
                 if (content.decoderResult().isFailure() && held != null) {
+                    EdgeRejections.count(rejections.malformed);
                     content.release();
                     reject(ctx, HttpResponseStatus.BAD_REQUEST, "malformed chunked body\n");
                     return;
@@ -226,6 +232,7 @@ final class EdgeConnection {
                 if (maxBodyBytes >= 0) {
                     bodyBytes += content.content().readableBytes();
                     if (bodyBytes > maxBodyBytes) {
+                        EdgeRejections.count(rejections.bodySize);
                         content.release();
                         tooLarge(ctx);
                         return;
@@ -246,17 +253,20 @@ final class EdgeConnection {
         private boolean checkHead(ChannelHandlerContext ctx, HttpRequest request) {
             HttpHeaders headers = request.headers();
             if (headers.size() > maxHeaderCount) {
+                EdgeRejections.count(rejections.headerCount);
                 ReferenceCountUtil.release(request);
                 reject(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many request headers\n");
                 return true;
             }
             String framing = RequestFraming.problem(request.protocolVersion(), headers);
             if (framing != null) {
+                EdgeRejections.count(rejections.framing);
                 ReferenceCountUtil.release(request);
                 reject(ctx, HttpResponseStatus.BAD_REQUEST, framing);
                 return true;
             }
             if (maxBodyBytes >= 0 && HttpUtil.getContentLength(request, -1L) > maxBodyBytes) {
+                EdgeRejections.count(rejections.bodySize);
                 ReferenceCountUtil.release(request);
                 reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
                 return true;

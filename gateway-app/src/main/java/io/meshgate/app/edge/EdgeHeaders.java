@@ -48,8 +48,15 @@ final class EdgeHeaders implements HttpHandler {
     private final String hsts; // null: off
     private final int maxHeaderCount;
     private final long maxBodyBytes;
+    private final EdgeRejections rejections;
 
-    EdgeHeaders(HttpHandler next, ForwardedHeaders forwarded, String hsts, LimitsProperties limits) {
+    EdgeHeaders(
+            HttpHandler next,
+            ForwardedHeaders forwarded,
+            String hsts,
+            LimitsProperties limits,
+            EdgeRejections rejections) {
+        this.rejections = rejections;
         this.next = next;
         this.forwarded = forwarded;
         this.hsts = hsts;
@@ -66,12 +73,14 @@ final class EdgeHeaders implements HttpHandler {
                 // HTTP/1.x requests were checked by EdgeConnection; HTTP/2 streams are checked here.
                 HttpServerResponse nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
                 if (headers.size() > maxHeaderCount) {
+                    EdgeRejections.count(rejections.headerCount);
                     return refuse(
                             nativeResponse,
                             HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                             "too many request headers\n");
                 }
                 if (maxBodyBytes >= 0 && contentLength(headers) > maxBodyBytes) {
+                    EdgeRejections.count(rejections.bodySize);
                     return refuse(
                             nativeResponse, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
                 }

@@ -18,17 +18,27 @@ import reactor.netty.http.server.HttpServer;
 public final class ListenerHardening {
 
     private final LimitsProperties limits;
+    private final EdgeRejections rejections;
     private final int maxUriLength;
     private final int maxHeaderSize;
 
     public ListenerHardening(LimitsProperties limits) {
+        this(limits, EdgeRejections.NONE);
+    }
+
+    ListenerHardening(LimitsProperties limits, EdgeRejections rejections) {
         this.limits = limits;
+        this.rejections = rejections;
         this.maxUriLength = Math.toIntExact(limits.maxUriLength().toBytes());
         this.maxHeaderSize = Math.toIntExact(limits.maxHeaderSize().toBytes());
     }
 
     LimitsProperties limits() {
         return limits;
+    }
+
+    EdgeRejections rejections() {
+        return rejections;
     }
 
     /** The server with meshgate's limits, timeouts and edge checks. */

@@ -117,6 +117,33 @@ class MalformedRequestsIT {
     }
 
     @Test
+    void refusalsAreCountedByReason() throws IOException {
+        double framing = rejected("framing");
+        double malformed = rejected("malformed");
+        for (String file : List.of("te-identity-chunked.http", "cl-and-te.http")) {
+            try (RawHttp connection = new RawHttp(gateway.port())) {
+                connection.send(render(read(file), "/direct/x"));
+                assertThat(connection
+                                .read(Duration.ZERO, Duration.ofSeconds(10))
+                                .status())
+                        .isEqualTo(400);
+            }
+        }
+        assertThat(rejected("framing")).isEqualTo(framing + 1);
+        assertThat(rejected("malformed")).isEqualTo(malformed + 1);
+    }
+
+    private static double rejected(String reason) {
+        String prefix = "meshgate_edge_rejected_total{reason=\"" + reason + "\"";
+        return gateway.prometheus()
+                .lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix));
+    }
+
+    @Test
     void requestsJustWithinTheDefaultLimitsAreServed() throws IOException {
         // Over Spring Boot's and Netty's own defaults (4 KB line, 8 KB headers): meshgate's apply.
         assertThat(keptAlive.get("/direct/" + "u".repeat(7_000)).status()).isEqualTo(200);
@@ -126,7 +153,8 @@ class MalformedRequestsIT {
             request.append("X-H").append(i).append(": v\r\n");
         }
         keptAlive.send(request.append("\r\n").toString());
-        assertThat(keptAlive.read(Duration.ZERO, Duration.ofSeconds(10)).status()).isEqualTo(200);
+        assertThat(keptAlive.read(Duration.ZERO, Duration.ofSeconds(10)).status())
+                .isEqualTo(200);
     }
 
     @Test
