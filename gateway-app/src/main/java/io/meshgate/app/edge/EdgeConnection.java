@@ -63,7 +63,7 @@ final class EdgeConnection {
     private ScheduledFuture<?> timer; // the read timeout check, armed while a head or body is read
     private ChannelHandlerContext timerContext; // BytesIn's, where the check runs
     private final Runnable checkReads = this::checkReads; // made once per connection
-    private HttpRequest held; // a chunked request waiting for its first chunk to be decoded
+    private HttpRequest held; // a chunked request held until the end of the read that brought it
     private long bodyBytes;
     private boolean responding; // the current request's response has started
     private boolean rejected; // answered by this class; everything else is dropped
@@ -272,8 +272,8 @@ final class EdgeConnection {
                 return true;
             }
             if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !HttpUtil.is100ContinueExpected(request)) {
-                // Held until its first chunk size decodes, so a malformed chunked body is answered
-                // here before any upstream sees the request.
+                // Held while the rest of this read decodes, so a malformed first chunk sent with the
+                // head is answered here before any upstream sees the request.
                 held = request;
                 return true;
             }
@@ -290,6 +290,19 @@ final class EdgeConnection {
             } else {
                 reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // A chunked request is held only within the read that brought its head: if its first
+            // chunk did not come with it, it goes on now (holding it across reads would stall
+            // Reactor Netty's demand-driven reading).
+            HttpRequest request = held;
+            if (request != null) {
+                held = null;
+                ctx.fireChannelRead(request);
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override
