@@ -55,6 +55,8 @@ public final class ControlledUpstream implements AutoCloseable {
         return HttpServer.create()
                 .host("127.0.0.1")
                 .port(bindPort)
+                // Larger than the gateway's limits, so the gateway's own are what a test meets.
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024).maxHeaderSize(128 * 1024))
                 .doOnConnection(connection -> connections.add(connection.channel()))
                 .handle((request, response) -> {
                     requests.incrementAndGet();

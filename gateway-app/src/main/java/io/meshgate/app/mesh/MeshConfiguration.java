@@ -1,5 +1,6 @@
 package io.meshgate.app.mesh;
 
+import io.meshgate.app.edge.ListenerHardening;
 import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.tls.CertificateRejectedException;
 import io.meshgate.app.tls.PemCertificate;
@@ -71,8 +72,9 @@ public class MeshConfiguration {
             MeshProperties properties,
             @Qualifier("meshCertificates") ServerCertificates meshCertificates,
             ObjectProvider<HttpHandler> httpHandler,
-            MeshListener listener) {
-        return new MeshServer(properties, meshCertificates, httpHandler, listener);
+            MeshListener listener,
+            ListenerHardening hardening) {
+        return new MeshServer(properties, meshCertificates, httpHandler, listener, hardening);
     }
 
     /** First, so that its decorator is the outermost one: it runs before the direct proxy's. */

@@ -1,5 +1,6 @@
 package io.meshgate.app.mesh;
 
+import io.meshgate.app.edge.ListenerHardening;
 import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.tls.ServerCertificates;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -34,14 +35,17 @@ final class MeshServer implements SmartLifecycle {
     private final ObjectProvider<HttpHandler> httpHandler;
     private final AsciiString identityHeader;
     private final MeshListener listener;
+    private final ListenerHardening hardening;
     private volatile DisposableServer server;
 
     MeshServer(
             MeshProperties properties,
             ServerCertificates certificates,
             ObjectProvider<HttpHandler> httpHandler,
-            MeshListener listener) {
+            MeshListener listener,
+            ListenerHardening hardening) {
         this.properties = properties;
+        this.hardening = hardening;
         this.certificates = certificates;
         this.httpHandler = httpHandler;
         this.listener = listener;
@@ -51,7 +55,9 @@ final class MeshServer implements SmartLifecycle {
     @Override
     public void start() {
         ReactorHttpHandlerAdapter adapter = new ReactorHttpHandlerAdapter(httpHandler.getObject());
-        server = HttpServer.create()
+        // The traffic listener's limits, timeouts and edge checks (meshgate.limits.*).
+        server = hardening
+                .apply(HttpServer.create())
                 .host(properties.address())
                 .port(properties.port())
                 .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)

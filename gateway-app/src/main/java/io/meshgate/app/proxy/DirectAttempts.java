@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AsciiString;
 import java.time.Duration;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ import reactor.netty.http.server.HttpServerResponse;
 final class DirectAttempts extends Mono<Void> {
 
     private static final Logger log = LoggerFactory.getLogger(DirectAttempts.class);
+    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
 
     private final HttpClient client;
     private final DirectRoute route;
@@ -173,8 +175,14 @@ final class DirectAttempts extends Mono<Void> {
         }
         response.status(upstreamResponse.status());
         HttpHeaders headers = response.responseHeaders();
+        // Headers meshgate set on the response before the upstream answered (HSTS,
+        // io.meshgate.app.edge) win over the upstream's: kept across the copy, never doubled.
+        String hsts = headers.get(STRICT_TRANSPORT_SECURITY);
         headers.set(upstreamResponse.responseHeaders());
         HopByHopHeaders.remove(headers);
+        if (hsts != null) {
+            headers.set(STRICT_TRANSPORT_SECURITY, hsts);
+        }
         if (debugAttempts) {
             headers.set(RetryPlan.ATTEMPTS_HEADER, attempt);
         }

@@ -3,6 +3,7 @@ package io.meshgate.app.tls;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -24,6 +25,7 @@ final class HttpsRedirectServer implements SmartLifecycle {
     private final String address;
     private final int port;
     private final int httpsPort;
+    private final UnaryOperator<HttpServer> hardening;
     private volatile DisposableServer server;
 
     /**
@@ -32,14 +34,24 @@ final class HttpsRedirectServer implements SmartLifecycle {
      * @param httpsPort the port in the redirect's URL (443 leaves it out)
      */
     HttpsRedirectServer(String address, int port, int httpsPort) {
+        this(address, port, httpsPort, UnaryOperator.identity());
+    }
+
+    /**
+     * @param hardening applied to the server before it binds: the traffic listener's limits and
+     *     timeouts ({@code io.meshgate.app.edge.ListenerHardening})
+     */
+    HttpsRedirectServer(String address, int port, int httpsPort, UnaryOperator<HttpServer> hardening) {
         this.address = address;
         this.port = port;
         this.httpsPort = httpsPort;
+        this.hardening = hardening;
     }
 
     @Override
     public void start() {
-        server = HttpServer.create()
+        server = hardening
+                .apply(HttpServer.create())
                 .host(address)
                 .port(port)
                 .handle(this::redirect)

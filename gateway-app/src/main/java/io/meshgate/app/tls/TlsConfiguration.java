@@ -1,5 +1,6 @@
 package io.meshgate.app.tls;
 
+import io.meshgate.app.edge.ListenerHardening;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -72,11 +73,13 @@ public class TlsConfiguration {
 
     @Bean
     @ConditionalOnProperty("meshgate.tls.redirect.port")
-    HttpsRedirectServer httpsRedirectServer(TlsProperties properties, Environment environment) {
+    HttpsRedirectServer httpsRedirectServer(
+            TlsProperties properties, Environment environment, ListenerHardening hardening) {
         return new HttpsRedirectServer(
                 environment.getProperty("server.address", "0.0.0.0"),
                 properties.redirect().port(),
-                properties.redirect().httpsPort());
+                properties.redirect().httpsPort(),
+                hardening::apply);
     }
 
     /** True when at least one certificate is configured (in any property source form). */

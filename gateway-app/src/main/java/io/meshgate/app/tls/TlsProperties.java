@@ -1,6 +1,7 @@
 package io.meshgate.app.tls;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,10 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     no certificate claims
  * @param http2 whether ALPN offers {@code h2} before {@code http/1.1}
  * @param redirect the optional plain HTTP listener that redirects to HTTPS
+ * @param hsts the optional {@code Strict-Transport-Security} header on HTTPS responses
  */
 @ConfigurationProperties("meshgate.tls")
 public record TlsProperties(
-        List<Certificate> certificates, @DefaultValue("true") boolean http2, @DefaultValue Redirect redirect) {
+        List<Certificate> certificates,
+        @DefaultValue("true") boolean http2,
+        @DefaultValue Redirect redirect,
+        @DefaultValue Hsts hsts) {
 
     public TlsProperties {
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
@@ -25,6 +30,42 @@ public record TlsProperties(
     /** Whether the traffic port terminates TLS. */
     public boolean enabled() {
         return !certificates.isEmpty();
+    }
+
+    /**
+     * HTTP Strict Transport Security: browsers that saw it use only HTTPS for the host for {@code
+     * maxAge}. Off by default, as in nginx and Envoy: it binds every browser that saw it (and with
+     * {@code includeSubDomains} every subdomain) to HTTPS for the whole max-age, which only the site's
+     * owner can decide. When on, meshgate's header replaces one an upstream sends, so a response
+     * carries exactly one.
+     *
+     * @param enabled whether HTTPS responses carry the header
+     * @param maxAge how long browsers remember it (one year by default, what preload lists require)
+     * @param includeSubDomains whether it covers every subdomain too
+     * @param preload whether to ask for inclusion in browsers' preload lists (needs {@code
+     *     includeSubDomains} and a max-age of at least a year)
+     */
+    public record Hsts(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("365d") Duration maxAge,
+            @DefaultValue("false") boolean includeSubDomains,
+            @DefaultValue("false") boolean preload) {
+
+        public Hsts {
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("meshgate.tls.hsts.max-age must not be negative, was " + maxAge);
+            }
+            if (enabled && preload && (!includeSubDomains || maxAge.compareTo(Duration.ofDays(365)) < 0)) {
+                throw new IllegalArgumentException(
+                        "meshgate.tls.hsts.preload needs include-sub-domains: true and a max-age of at least 365d");
+            }
+        }
+
+        /** The header's value, such as {@code max-age=31536000; includeSubDomains}. */
+        public String headerValue() {
+            return "max-age=" + maxAge.toSeconds() + (includeSubDomains ? "; includeSubDomains" : "")
+                    + (preload ? "; preload" : "");
+        }
     }
 
     /**

@@ -142,6 +142,29 @@ class MeshIT {
         }
     }
 
+    @Test
+    void theMeshListenerHasTheTrafficListenersLimits() throws Exception {
+        List<String> headers = new ArrayList<>(List.of("--http1.1", "-o", "/dev/null", "-w", "%{http_code}"));
+        for (int i = 0; i < 101; i++) {
+            headers.addAll(List.of("-H", "x-h" + i + ": v"));
+        }
+        assertThat(curl("frontend", "/direct/many", headers.toArray(String[]::new))
+                        .output())
+                .as("more than meshgate.limits.max-header-count headers")
+                .isEqualTo("431");
+        assertThat(curl("frontend", "/direct/" + "a".repeat(9000), "--http1.1", "-o", "/dev/null", "-w", "%{http_code}")
+                        .output())
+                .as("a request line over meshgate.limits.max-uri-length")
+                .isEqualTo("414");
+        assertThat(curl(
+                                "frontend",
+                                "/direct/many",
+                                headers.subList(1, headers.size()).toArray(String[]::new))
+                        .output())
+                .as("the same over HTTP/2")
+                .isEqualTo("431");
+    }
+
     private record Result(int exitCode, String output) {}
 
     private static JsonNode echo(Result result) {
