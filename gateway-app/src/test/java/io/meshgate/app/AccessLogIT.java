@@ -48,6 +48,8 @@ class AccessLogIT {
                       - id: filtered
                         match: { path: /filtered/** }
                         upstream: a
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: "*" } }
                         filters: [ "StripPrefix=1" ]
                       - id: dead
                         match: { path: /dead/** }
@@ -58,6 +60,8 @@ class AccessLogIT {
                       - id: direct
                         match: { path: /direct/** }
                         upstream: a
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: "*" } }
                     """
                             .formatted(CLOSED_PORT));
 

@@ -53,12 +53,16 @@ class TracingIT {
                       - id: filtered
                         match: { path: /filtered/** }
                         upstream: a
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: "*" } }
                         filters: [ "StripPrefix=1" ]
                       - id: dead
                         match: { path: /dead/** }
                         upstream: dead
                       - id: direct
                         upstream: a
+                        listeners: [public, mesh]
+                        authorization: { allow: { identities: "*" } }
                     """
                             .formatted(CLOSED_PORT, CLOSED_PORT));
 
