@@ -20,6 +20,7 @@ public class MeshgateApplication {
             System.exit(CertsCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         useOneEventLoopPerCore();
+        skipBufferLeakSampling();
         SpringApplication.run(MeshgateApplication.class, args);
     }
 
@@ -33,6 +34,18 @@ public class MeshgateApplication {
             System.setProperty(
                     "reactor.netty.ioWorkerCount",
                     String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        }
+    }
+
+    /**
+     * Netty's buffer leak detector samples one buffer in 128 and records a stack trace for it: 1.3 %
+     * of the proxy's CPU in a profile at 64 connections (load-tests/RESULTS.md). It is a debugging
+     * aid; {@code -Dio.netty.leakDetection.level=simple} (or {@code paranoid}) turns it back on.
+     */
+    static void skipBufferLeakSampling() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
         }
     }
 }

@@ -60,6 +60,7 @@ final class EdgeConnection {
     private boolean readingBody; // the current request's body has not ended
     private long lastReadNanos;
     private ChannelHandlerContext messagesContext; // where this class writes its answers
+    private ChannelHandlerContext codecContext; // the HTTP/1.1 codec's; removed when h2c takes over
     private ScheduledFuture<?> timer; // the read timeout check, armed while a head or body is read
     private ChannelHandlerContext timerContext; // BytesIn's, where the check runs
     private final Runnable checkReads = this::checkReads; // made once per connection
@@ -102,9 +103,13 @@ final class EdgeConnection {
             if (installed) {
                 return true;
             }
-            if (pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec) {
-                pipeline.addAfter(NettyPipeline.HttpCodec, MESSAGES, new Messages());
+            // By type: with h2c on (server.http2.enabled) Reactor Netty's cleartext upgrade handler adds
+            // the HTTP/1.1 codec under a generated name, not NettyPipeline.HttpCodec.
+            ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+            if (codec != null) {
+                pipeline.addAfter(codec.name(), MESSAGES, new Messages());
                 messagesContext = pipeline.context(MESSAGES);
+                codecContext = codec;
                 installed = true;
             } else if (pipeline.get(NettyPipeline.H2MultiplexHandler) != null) {
                 pipeline.remove(this);
@@ -121,6 +126,11 @@ final class EdgeConnection {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!installed && !installIfReady(ctx.pipeline())) {
                 ctx.fireChannelRead(msg); // no HTTP/1.1 codec (yet): nothing to time
+                return;
+            }
+            if (codecContext.isRemoved()) {
+                leaveForHttp2(ctx);
+                ctx.fireChannelRead(msg);
                 return;
             }
             long now = System.nanoTime();
@@ -156,6 +166,10 @@ final class EdgeConnection {
         ChannelHandlerContext ctx = timerContext;
         timer = null;
         if (rejected || upgraded || !ctx.channel().isActive()) {
+            return;
+        }
+        if (codecContext != null && codecContext.isRemoved()) {
+            leaveForHttp2(ctx);
             return;
         }
         long now = System.nanoTime();
@@ -350,6 +364,22 @@ final class EdgeConnection {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * h2c (prior knowledge or an Upgrade) replaced the HTTP/1.1 codec: Netty's HTTP/2 codec checks
+     * the framing from here on, and no HTTP/1.1 head will come to time.
+     */
+    private void leaveForHttp2(ChannelHandlerContext bytesIn) {
+        upgraded = true;
+        cancelTimer();
+        ChannelPipeline pipeline = bytesIn.pipeline();
+        if (messagesContext != null && !messagesContext.isRemoved()) {
+            pipeline.remove(messagesContext.handler());
+        }
+        if (!bytesIn.isRemoved()) {
+            pipeline.remove(bytesIn.handler());
+        }
     }
 
     private void cancelTimer() {

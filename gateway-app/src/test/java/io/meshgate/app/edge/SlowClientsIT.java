@@ -3,7 +3,13 @@ package io.meshgate.app.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.app.GatewayExtension;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +92,38 @@ class SlowClientsIT {
                     .isTrue();
             long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertThat(took).as("ms until both closed").isBetween(1_500L, 4_500L);
+        }
+    }
+
+    @Test
+    void anHttp2PriorKnowledgeConnectionIsNotTimedAsAnHttp1Head() throws Exception {
+        // h2c replaces the HTTP/1.1 codec: no HTTP/1.1 head will come, so the header-read timeout
+        // (1 s here) must not answer 408 on an HTTP/2 connection that waits between streams.
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(1_700);
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            long start = System.nanoTime();
+            byte[] buffer = new byte[4096];
+            boolean closed = false;
+            try {
+                for (int n; (n = in.read(buffer)) != -1; ) {
+                    received.write(buffer, 0, n);
+                }
+                closed = true;
+            } catch (SocketTimeoutException quietFor1700ms) {
+                // what an HTTP/2 server does between streams: nothing
+            }
+            long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            byte[] bytes = received.toByteArray();
+            assertThat(bytes.length).as("the server's SETTINGS frame").isGreaterThanOrEqualTo(9);
+            assertThat(bytes[3]).as("frame type SETTINGS").isEqualTo((byte) 4);
+            assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1");
+            assertThat(closed).as("closed after %d ms", took).isFalse();
         }
     }
 
