@@ -1,5 +1,6 @@
 package io.meshgate.app.edge;
 
+import io.meshgate.app.proxy.HopByHopHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -91,7 +92,7 @@ final class EdgeHeaders implements HttpHandler {
             String te = headers.get(HttpHeaderNames.TE);
             if (te != null) {
                 // TE is hop-by-hop; only "trailers" goes on (gRPC needs it), on both paths alike.
-                if (hasToken(te, HttpHeaderValues.TRAILERS)) {
+                if (HopByHopHeaders.hasToken(te, HttpHeaderValues.TRAILERS)) {
                     headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
                 } else {
                     headers.remove(HttpHeaderNames.TE);
@@ -135,38 +136,5 @@ final class EdgeHeaders implements HttpHandler {
             response.getHeaders().set(STRICT_TRANSPORT_SECURITY.toString(), hsts);
             return Mono.empty();
         });
-    }
-
-    /** Whether a comma-separated header value lists the token (parameters after ';' ignored). */
-    static boolean hasToken(String value, CharSequence token) {
-        int length = value.length();
-        int start = 0;
-        while (start < length) {
-            int end = value.indexOf(',', start);
-            if (end < 0) {
-                end = length;
-            }
-            int from = start;
-            int to = end;
-            int semicolon = value.indexOf(';', from);
-            if (semicolon >= 0 && semicolon < to) {
-                to = semicolon;
-            }
-            while (from < to && isSpace(value.charAt(from))) {
-                from++;
-            }
-            while (to > from && isSpace(value.charAt(to - 1))) {
-                to--;
-            }
-            if (to - from == token.length() && value.regionMatches(true, from, token.toString(), 0, to - from)) {
-                return true;
-            }
-            start = end + 1;
-        }
-        return false;
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t';
     }
 }

@@ -15,7 +15,7 @@ import io.netty.util.AsciiString;
  * <p>No allocation unless {@code Connection} names headers other than {@code close}, {@code
  * keep-alive} and {@code upgrade} (then one string per named header).
  */
-final class HopByHopHeaders {
+public final class HopByHopHeaders {
 
     private static final AsciiString[] FIXED = {
         HttpHeaderNames.CONNECTION,
@@ -95,7 +95,8 @@ final class HopByHopHeaders {
         return false;
     }
 
-    static boolean hasToken(String value, AsciiString token) {
+    /** Whether a comma-separated header value lists the token (case-insensitive; parameters after ';' ignored). */
+    public static boolean hasToken(String value, AsciiString token) {
         int length = value.length();
         int start = 0;
         while (start < length) {
