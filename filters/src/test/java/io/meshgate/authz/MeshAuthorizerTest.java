@@ -87,7 +87,11 @@ class MeshAuthorizerTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(allowed).isEqualTo(220_000);
-        assertThat(allocated).as("bytes allocated by 200,000 allowed checks").isLessThan(1024);
+        // One object per check would be at least 16 bytes, 3.2 MB in all; the bound leaves room for the
+        // kilobyte or two that compilation or a safepoint can charge to this thread (seen in CI: 1,560).
+        assertThat((double) allocated / 200_000)
+                .as("bytes allocated per allowed check (%,d in all)", allocated)
+                .isLessThan(0.5);
     }
 
     @Test
