@@ -1,5 +1,6 @@
 package io.meshgate.app.accesslog;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -7,11 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hands {@link AccessRecord}s from the request path to a writer thread, which logs them to the
- * logger {@code meshgate.access} (where {@link AccessLogFormatter} makes the JSON). The request path
- * pays for one queue offer: when the queue is full the record is dropped and counted, never waited
+ * Hands {@link AccessRecord}s from the request path to a writer thread, which writes their JSON
+ * lines to an {@link AccessLogOutput}. The logger {@code meshgate.access} only switches the log: it
+ * is written while that logger is enabled for INFO. The request path pays for one queue offer: when the queue is full the record is dropped and counted, never waited
  * for. The writer polls the queue (1 to 50 ms apart, sooner while busy) instead of waiting on it, so
  * a request never wakes it: Logback's {@code AsyncAppender} blocks its worker on the queue, and the
  * wake-up it then costs every request (a futex call and a thread switch on the proxy's core) was
@@ -19,7 +21,7 @@ import org.slf4j.Logger;
  */
 public final class AccessLog implements AutoCloseable {
 
-    /** The logger the lines go through ({@code logging.level.meshgate.access=off} silences it too). */
+    /** The logger whose level switches the log ({@code logging.level.meshgate.access=off} silences it). */
     public static final String LOGGER = "meshgate.access";
 
     private static final int BATCH = 512;
@@ -28,20 +30,21 @@ public final class AccessLog implements AutoCloseable {
 
     private final Logger logger;
     private final ArrayBlockingQueue<AccessRecord> queue;
-    private final Runnable afterBatch;
+    private final AccessLogOutput output;
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
     private volatile boolean running = true;
+    private boolean failing;
 
     /**
-     * @param logger where the records are logged, on the writer thread
+     * @param logger whether to log: records are queued only while it is enabled for INFO
      * @param capacity records that may wait for the writer
-     * @param afterBatch run by the writer after each batch (flushes buffered output)
+     * @param output where the writer thread writes the lines, flushing after each batch
      */
-    public AccessLog(Logger logger, int capacity, Runnable afterBatch) {
+    public AccessLog(Logger logger, int capacity, AccessLogOutput output) {
         this.logger = logger;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.afterBatch = afterBatch;
+        this.output = output;
         this.writer = new Thread(this::write, "meshgate-access-log");
         this.writer.setDaemon(true);
     }
@@ -74,16 +77,24 @@ public final class AccessLog implements AutoCloseable {
                 continue;
             }
             pause = MIN_PAUSE_NANOS;
-            for (AccessRecord record : batch) {
-                try {
-                    // No placeholder: the record is the event's argument, formatted by AccessLogFormatter.
-                    logger.info("access", record);
-                } catch (RuntimeException e) {
-                    // An appender failing must not stop the log; Logback reports its own errors.
+            try {
+                for (AccessRecord record : batch) {
+                    output.write(record);
                 }
+                output.flush();
+                failing = false;
+            } catch (IOException | RuntimeException e) {
+                failed(e);
             }
             batch.clear();
-            afterBatch.run();
+        }
+    }
+
+    /** One warning per failure streak, not one per batch. */
+    private void failed(Exception e) {
+        if (!failing) {
+            failing = true;
+            LoggerFactory.getLogger(AccessLog.class).warn("Cannot write the access log: {}", e.toString());
         }
     }
 

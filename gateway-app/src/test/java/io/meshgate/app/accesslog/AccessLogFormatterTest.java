@@ -3,6 +3,7 @@ package io.meshgate.app.accesslog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,20 @@ class AccessLogFormatterTest {
         assertThat(json.path("identity").isNull()).isTrue();
         assertThat(json.path("sampled").asBoolean()).isTrue();
         assertThat(json.path("error").asString()).isEqualTo("java.lang.IllegalStateException: bad\nthing");
+    }
+
+    @Test
+    void writesTheTimeAsInstantDoesAcrossSecondsAndMilliseconds() {
+        long[] times = {0, 999, 1000, 1001, 1010, 1100, 1795531476104L, 1795531477000L, 1795531476104L, -1, -1500};
+        for (long millis : times) {
+            StringBuilder json = new StringBuilder();
+            AccessLogFormatter.time(json, millis);
+            assertThat(json.toString()).as("at %d ms", millis).isEqualTo("\"" + Instant.ofEpochMilli(millis) + "\"");
+        }
+    }
+
+    static AccessRecord record(String uri) {
+        return new Record(uri, null);
     }
 
     private record Record(String uri, Throwable error) implements AccessRecord {

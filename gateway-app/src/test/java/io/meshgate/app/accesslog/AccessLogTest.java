@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.AppenderBase;
+import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +26,9 @@ class AccessLogTest {
     private final AtomicBoolean stuck = new AtomicBoolean();
 
     @Test
-    void writesEachRecordAsTheLoggingEventsArgumentOnItsOwnThread() {
+    void writesEachRecordOnItsOwnThreadAndFlushesAfterTheBatch() {
         release.countDown();
-        try (AccessLog log = new AccessLog(logger(), 16, batches::incrementAndGet).start()) {
+        try (AccessLog log = new AccessLog(logger(), 16, output()).start()) {
             AccessRecord first = record();
             AccessRecord second = record();
             log.write(first);
@@ -43,7 +42,7 @@ class AccessLogTest {
 
     @Test
     void dropsAndCountsRecordsWhenTheWriterCannotKeepUpInsteadOfBlocking() {
-        try (AccessLog log = new AccessLog(logger(), 4, () -> {}).start()) {
+        try (AccessLog log = new AccessLog(logger(), 4, output()).start()) {
             log.write(record());
             // The writer takes the first record and is stuck writing it: four more fit in the queue.
             await().atMost(Duration.ofSeconds(5)).until(() -> stuck.get());
@@ -61,7 +60,7 @@ class AccessLogTest {
         release.countDown();
         Logger logger = logger();
         logger.setLevel(ch.qos.logback.classic.Level.OFF);
-        try (AccessLog log = new AccessLog(logger, 1, () -> {}).start()) {
+        try (AccessLog log = new AccessLog(logger, 1, output()).start()) {
             for (int i = 0; i < 10; i++) {
                 log.write(record());
             }
@@ -71,23 +70,28 @@ class AccessLogTest {
     }
 
     private Logger logger() {
-        AppenderBase<ILoggingEvent> output = new AppenderBase<>() {
+        return context.getLogger(AccessLog.LOGGER);
+    }
+
+    /** Records what it is given; stuck on the first record until released. */
+    private AccessLogOutput output() {
+        return new AccessLogOutput(OutputStream.nullOutputStream(), false) {
             @Override
-            protected void append(ILoggingEvent event) {
+            public void write(AccessRecord record) {
                 stuck.set(true);
                 try {
                     release.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                written.add(event.getArgumentArray()[0]);
+                written.add(record);
+            }
+
+            @Override
+            public void flush() {
+                batches.incrementAndGet();
             }
         };
-        output.setContext(context);
-        output.start();
-        Logger logger = context.getLogger(AccessLog.LOGGER);
-        logger.addAppender(output);
-        return logger;
     }
 
     private static AccessRecord record() {
