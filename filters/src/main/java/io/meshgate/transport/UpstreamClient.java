@@ -11,6 +11,7 @@ import reactor.netty.http.client.HttpClient;
 public final class UpstreamClient {
 
     private final HttpClient client;
+    private final EndpointClients endpoints;
     private final boolean secure;
     private final String description;
 
@@ -21,12 +22,18 @@ public final class UpstreamClient {
      */
     public UpstreamClient(HttpClient client, boolean secure, String description) {
         this.client = client;
+        this.endpoints = new EndpointClients(client);
         this.secure = secure;
         this.description = description;
     }
 
     public HttpClient httpClient() {
         return client;
+    }
+
+    /** The client bound to this endpoint (send it the request's path, not a URL). */
+    public HttpClient to(Endpoint endpoint) {
+        return endpoints.to(endpoint);
     }
 
     public boolean secure() {

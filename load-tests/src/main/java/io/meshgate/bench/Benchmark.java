@@ -133,6 +133,13 @@ public final class Benchmark implements Callable<Integer> {
     Path meshgateJar;
 
     @Option(
+            names = "--baseline-jar",
+            paramLabel = "JAR",
+            description = "Another meshgate build, run as target meshgate-baseline (in 'all' only when given): the"
+                    + " change under test against it, in the same interleaved rounds.")
+    Path baselineJar;
+
+    @Option(
             names = "--stock-scg-jar",
             paramLabel = "JAR",
             description = "Stock Spring Cloud Gateway (default: load-tests/target/meshgate-bench-stock-scg.jar).")
@@ -223,7 +230,7 @@ public final class Benchmark implements Callable<Integer> {
                 label,
                 (command + " " + Arrays.stream(args).map(Benchmark::shellQuoted).collect(Collectors.joining(" ")))
                         .strip(),
-                Targets.named(targetNames),
+                Targets.named(targetNames, baselineJar != null),
                 conns,
                 or(rounds, full ? 3 : smoke ? 1 : 2),
                 or(duration, full ? Duration.ofSeconds(15) : smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(5)),
@@ -236,6 +243,7 @@ public final class Benchmark implements Callable<Integer> {
                 or(chartDir, full ? module.resolve("results") : scratch),
                 or(workDir, scratch.resolve("work")),
                 or(meshgateJar, module.resolveSibling("gateway-app").resolve("target/meshgate.jar")),
+                baselineJar,
                 or(stockScgJar, module.resolve("target/meshgate-bench-stock-scg.jar")),
                 or(java, Path.of(System.getProperty("java.home"), "bin", "java").toString()),
                 Arrays.asList(or(jvmOpts, DEFAULT_JVM_OPTS).trim().split("\\s+")),
@@ -265,6 +273,11 @@ public final class Benchmark implements Callable<Integer> {
         if (settings.uses(TargetSpec.Kind.MESHGATE) && !isExecutableJar(settings.meshgateJar())) {
             missing.add("no meshgate jar at " + settings.meshgateJar()
                     + " (build it: ./mvnw -q -B install -DskipTests, or leave meshgate out with --targets)");
+        }
+        if (settings.uses(TargetSpec.Kind.MESHGATE_BASELINE)
+                && (settings.baselineJar() == null || !isExecutableJar(settings.baselineJar()))) {
+            missing.add("no baseline jar" + (settings.baselineJar() == null ? "" : " at " + settings.baselineJar())
+                    + " (--baseline-jar JAR: e.g. gateway-app/target/meshgate.jar of another commit, copied aside)");
         }
         if (settings.uses(TargetSpec.Kind.STOCK_SCG) && !isExecutableJar(settings.stockScgJar())) {
             missing.add("no stock SCG jar at " + settings.stockScgJar()

@@ -24,6 +24,7 @@ import java.util.List;
  * @param chartDir where the chart (PNG) and raw runs (CSV) go
  * @param workDir configurations, certificates, logs of the child processes
  * @param meshgateJar gateway-app's executable jar
+ * @param baselineJar another meshgate build for target {@code meshgate-baseline}; null when not given
  * @param stockScgJar load-tests' stock Spring Cloud Gateway jar
  * @param java the {@code java} executable for the gateways
  * @param jvmOpts JVM options for every gateway (the same for stock SCG and meshgate)
@@ -49,6 +50,7 @@ record Settings(
         Path chartDir,
         Path workDir,
         Path meshgateJar,
+        Path baselineJar,
         Path stockScgJar,
         String java,
         List<String> jvmOpts,

@@ -29,6 +29,7 @@ final class TargetLauncher {
     private final FirstRequest plainProbe;
     private final FirstRequest tlsProbe;
     private final Path meshgateJar;
+    private final Path baselineJar;
     private final Path stockScgJar;
     private final List<String> jarNotes = new ArrayList<>();
     private int upstreamA;
@@ -42,23 +43,25 @@ final class TargetLauncher {
         this.nginx = new Nginx(settings.workDir());
         this.plainProbe = new FirstRequest(null);
         this.tlsProbe = new FirstRequest(certs.clientContext());
-        this.meshgateJar = settings.uses(TargetSpec.Kind.MESHGATE) ? snapshot(settings.meshgateJar()) : null;
-        this.stockScgJar = settings.uses(TargetSpec.Kind.STOCK_SCG) ? snapshot(settings.stockScgJar()) : null;
+        this.meshgateJar = settings.uses(TargetSpec.Kind.MESHGATE) ? snapshot(settings.meshgateJar(), "") : null;
+        this.baselineJar =
+                settings.uses(TargetSpec.Kind.MESHGATE_BASELINE) ? snapshot(settings.baselineJar(), "baseline-") : null;
+        this.stockScgJar = settings.uses(TargetSpec.Kind.STOCK_SCG) ? snapshot(settings.stockScgJar(), "") : null;
     }
 
     /**
      * Copies a jar into the work dir and runs the copy: a rebuild during a long run (other people build
      * on the same machine) must not pull classes from under a running gateway or change what is measured.
      */
-    private Path snapshot(Path jar) throws IOException, GeneralSecurityException {
-        Path copy = settings.workDir().resolve("jars").resolve(jar.getFileName());
+    private Path snapshot(Path jar, String prefix) throws IOException, GeneralSecurityException {
+        Path copy = settings.workDir().resolve("jars").resolve(prefix + jar.getFileName());
         Files.createDirectories(copy.getParent());
         Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(copy));
         jarNotes.add(String.format(
                 Locale.ROOT,
                 "%s built %s, sha256 %s",
-                jar.getFileName(),
+                prefix + jar.getFileName(),
                 Files.getLastModifiedTime(jar).toInstant().truncatedTo(ChronoUnit.SECONDS),
                 HexFormat.of().formatHex(digest, 0, 6)));
         return copy;
@@ -93,7 +96,8 @@ final class TargetLauncher {
                 switch (spec.kind()) {
                     case NGINX -> nginx.proxy(spec.name(), port, spec.tls(), upstreamA, certs);
                     case STOCK_SCG -> stockScg(spec, port);
-                    case MESHGATE -> meshgate(spec, port);
+                    case MESHGATE -> meshgate(spec, port, meshgateJar);
+                    case MESHGATE_BASELINE -> meshgate(spec, port, baselineJar);
                     case DIRECT -> throw new IllegalStateException();
                 };
         ChildProcesses.Child child =
@@ -115,10 +119,10 @@ final class TargetLauncher {
             args.addAll(certs.springServerArgs());
         }
         args.addAll(spec.extraArgs());
-        return java(stockScgJar, args);
+        return java(stockScgJar, spec, args);
     }
 
-    private List<String> meshgate(TargetSpec spec, int port) throws IOException {
+    private List<String> meshgate(TargetSpec spec, int port, Path jar) throws IOException {
         Path routes = settings.workDir().resolve(spec.name() + "-routes.yaml").toAbsolutePath();
         Files.writeString(
                 routes,
@@ -135,13 +139,14 @@ final class TargetLauncher {
             args.addAll(certs.meshgateServerArgs());
         }
         args.addAll(spec.extraArgs());
-        return java(meshgateJar, args);
+        return java(jar, spec, args);
     }
 
-    private List<String> java(Path jar, List<String> args) {
+    private List<String> java(Path jar, TargetSpec spec, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(settings.java());
         command.addAll(settings.jvmOpts());
+        command.addAll(spec.jvmArgs());
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         command.addAll(args);

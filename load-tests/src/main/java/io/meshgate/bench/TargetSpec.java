@@ -12,8 +12,16 @@ import java.util.List;
  * @param routeFile meshgate only: route file template under {@code io/meshgate/bench/routes/}
  * @param extraArgs extra command-line arguments for the process (Spring properties for the gateways)
  * @param bare the target this one's cost is measured against (null for none)
+ * @param jvmArgs JVM options after the shared ones ({@code --jvm-opts}), so they win: a JVM variant
  */
-record TargetSpec(String name, Kind kind, boolean tls, String routeFile, List<String> extraArgs, String bare) {
+record TargetSpec(
+        String name,
+        Kind kind,
+        boolean tls,
+        String routeFile,
+        List<String> extraArgs,
+        String bare,
+        List<String> jvmArgs) {
 
     /** What serves a target. */
     enum Kind {
@@ -24,27 +32,30 @@ record TargetSpec(String name, Kind kind, boolean tls, String routeFile, List<St
         /** stock Spring Cloud Gateway with one static route (load-tests' own stock-scg jar). */
         STOCK_SCG,
         /** gateway-app's meshgate.jar with its shipped defaults plus the variant's arguments. */
-        MESHGATE;
+        MESHGATE,
+        /** another build's meshgate jar ({@code --baseline-jar}): the change under test against it. */
+        MESHGATE_BASELINE;
 
         boolean jvm() {
-            return this == STOCK_SCG || this == MESHGATE;
+            return this != DIRECT && this != NGINX;
         }
     }
 
     TargetSpec {
         extraArgs = List.copyOf(extraArgs);
+        jvmArgs = List.copyOf(jvmArgs);
     }
 
     static TargetSpec direct(String name, boolean tls) {
-        return new TargetSpec(name, Kind.DIRECT, tls, null, List.of(), null);
+        return new TargetSpec(name, Kind.DIRECT, tls, null, List.of(), null, List.of());
     }
 
     static TargetSpec nginx(String name, boolean tls) {
-        return new TargetSpec(name, Kind.NGINX, tls, null, List.of(), null);
+        return new TargetSpec(name, Kind.NGINX, tls, null, List.of(), null, List.of());
     }
 
     static TargetSpec stockScg(String name, boolean tls) {
-        return new TargetSpec(name, Kind.STOCK_SCG, tls, null, List.of(), null);
+        return new TargetSpec(name, Kind.STOCK_SCG, tls, null, List.of(), null, List.of());
     }
 
     /**
@@ -61,7 +72,21 @@ record TargetSpec(String name, Kind kind, boolean tls, String routeFile, List<St
         } else {
             bare = Targets.MESHGATE;
         }
-        return new TargetSpec(name, Kind.MESHGATE, tls, routeFile, List.of(extraArgs), bare);
+        return new TargetSpec(name, Kind.MESHGATE, tls, routeFile, List.of(extraArgs), bare, List.of());
+    }
+
+    /**
+     * The meshgate jar of {@code --baseline-jar} with the bare route: its ratio to {@code meshgate} in
+     * the feature-cost table is what the build under test gained or lost against it, in the same run.
+     */
+    static TargetSpec baseline(String name) {
+        return new TargetSpec(
+                name, Kind.MESHGATE_BASELINE, false, "single.yaml", List.of(), Targets.MESHGATE, List.of());
+    }
+
+    /** This target with JVM options after the shared ones (e.g. a smaller heap). */
+    TargetSpec withJvmArgs(String... args) {
+        return new TargetSpec(name, kind, tls, routeFile, extraArgs, bare, List.of(args));
     }
 
     /** The proxy this target's req/s and p99 are divided by: nginx over the same protocol. */

@@ -16,6 +16,7 @@ final class Targets {
     static final String NGINX_TLS = "nginx-tls";
     static final String MESHGATE = "meshgate";
     static final String MESHGATE_TLS = "meshgate-tls";
+    static final String BASELINE = "meshgate-baseline";
 
     static final List<TargetSpec> ALL = List.of(
             TargetSpec.direct("direct", false),
@@ -36,16 +37,24 @@ final class Targets {
                     false,
                     "single.yaml",
                     "--meshgate.access-log.enabled=false",
-                    "--meshgate.tracing.enabled=false"));
+                    "--meshgate.tracing.enabled=false"),
+            // a previous build, only with --baseline-jar: the change under test against it
+            TargetSpec.baseline(BASELINE));
 
     private Targets() {}
 
-    /** The targets with these names, in the order given; an unknown name is an error. */
-    static List<TargetSpec> named(List<String> names) {
+    /**
+     * The targets with these names, in the order given; an unknown name is an error. {@code all} is
+     * every target, the baseline only when there is a baseline jar.
+     */
+    static List<TargetSpec> named(List<String> names, boolean baselineJar) {
         List<TargetSpec> selected = new ArrayList<>();
         for (String name : names) {
             if (name.equals("all")) {
-                ALL.stream().filter(t -> !selected.contains(t)).forEach(selected::add);
+                ALL.stream()
+                        .filter(t -> !selected.contains(t))
+                        .filter(t -> baselineJar || t.kind() != TargetSpec.Kind.MESHGATE_BASELINE)
+                        .forEach(selected::add);
                 continue;
             }
             TargetSpec spec = ALL.stream()

@@ -25,15 +25,32 @@ class TargetsTest {
 
     @Test
     void keepsTheOrderGivenAndExpandsAll() {
-        assertThat(Targets.named(List.of("scg", "nginx")))
+        assertThat(Targets.named(List.of("scg", "nginx"), false))
                 .extracting(TargetSpec::name)
                 .containsExactly("scg", "nginx");
-        assertThat(Targets.named(List.of("all"))).hasSameSizeAs(Targets.ALL);
+        assertThat(Targets.named(List.of("all"), true)).hasSameSizeAs(Targets.ALL);
+    }
+
+    @Test
+    void allHasTheBaselineOnlyWithABaselineJar() {
+        assertThat(Targets.named(List.of("all"), false))
+                .extracting(TargetSpec::name)
+                .doesNotContain(Targets.BASELINE)
+                .hasSize(Targets.ALL.size() - 1);
+        assertThat(spec(Targets.BASELINE).bare()).isEqualTo(Targets.MESHGATE);
+        assertThat(spec(Targets.BASELINE).kind().jvm()).isTrue();
+    }
+
+    @Test
+    void aJvmVariantsOptionsComeAfterTheSharedOnes() {
+        TargetSpec small = spec(Targets.MESHGATE).withJvmArgs("-Xmx128m");
+        assertThat(small.jvmArgs()).containsExactly("-Xmx128m");
+        assertThat(small.name()).isEqualTo(Targets.MESHGATE);
     }
 
     @Test
     void namesTheKnownTargetsWhenOneIsUnknown() {
-        assertThatThrownBy(() -> Targets.named(List.of("envoy")))
+        assertThatThrownBy(() -> Targets.named(List.of("envoy"), false))
                 .hasMessageContaining("unknown target 'envoy'")
                 .hasMessageContaining("meshgate-split");
     }
@@ -41,7 +58,7 @@ class TargetsTest {
     @Test
     void everyMeshgateRouteFileRendersWithTheUpstreamPorts() {
         for (TargetSpec spec : Targets.ALL) {
-            if (spec.kind() == TargetSpec.Kind.MESHGATE) {
+            if (spec.kind() == TargetSpec.Kind.MESHGATE || spec.kind() == TargetSpec.Kind.MESHGATE_BASELINE) {
                 String routes = Templates.render(
                         "routes/" + spec.routeFile(), java.util.Map.of("upstreamA", 1001, "upstreamB", 1002));
                 assertThat(routes).contains("127.0.0.1:1001").doesNotContain("${");
@@ -50,6 +67,6 @@ class TargetsTest {
     }
 
     private static TargetSpec spec(String name) {
-        return Targets.named(List.of(name)).get(0);
+        return Targets.named(List.of(name), false).get(0);
     }
 }

@@ -2,6 +2,7 @@ package io.meshgate.app.proxy;
 
 import io.meshgate.app.observe.ObservedAttempt;
 import io.meshgate.app.observe.ObservedRequest;
+import io.meshgate.balance.Endpoint;
 import io.meshgate.balance.FailureKind;
 import io.meshgate.balance.Lease;
 import io.meshgate.balance.UpstreamPool;
@@ -11,6 +12,7 @@ import io.meshgate.retry.RetryReason;
 import io.meshgate.retry.TriedEndpoints;
 import io.meshgate.retry.UpstreamGuard;
 import io.meshgate.route.UpstreamFailure;
+import io.meshgate.transport.EndpointClients;
 import io.meshgate.transport.UpstreamClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -55,7 +57,7 @@ final class DirectAttempts extends Mono<Void> {
 
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
 
-    private final HttpClient client;
+    private final EndpointClients clients;
     private final DirectRoute route;
     private final RetryPlan plan;
     private final HttpServerRequest request;
@@ -76,12 +78,12 @@ final class DirectAttempts extends Mono<Void> {
     private long retryDelayNanos = -1;
 
     DirectAttempts(
-            HttpClient client,
+            EndpointClients clients,
             DirectRoute route,
             HttpServerRequest request,
             HttpServerResponse response,
             ObservedRequest observed) {
-        this.client = client;
+        this.clients = clients;
         this.observed = observed;
         this.route = route;
         this.plan = route.retry();
@@ -131,13 +133,22 @@ final class DirectAttempts extends Mono<Void> {
             timeout = Duration.ofNanos(attemptTimeoutNanos);
         }
         UpstreamClient own = acquired.pool().client(); // TLS, h2c, h2: the upstream's own client
-        HttpClient http = own == null ? client : own.httpClient();
-        return http.request(request.method())
-                .uri(UpstreamClient.baseUrl(own, acquired.endpoint()) + request.uri())
+        return sender(own, acquired.endpoint())
                 .send((upstreamRequest, outbound) -> send(upstreamRequest, outbound, timeout))
                 .response(this::respond)
                 .onErrorResume(this::failed)
                 .then(this);
+    }
+
+    /** The request to the endpoint: by its path on the endpoint's own client (an absolute URL costs a parse). */
+    private HttpClient.RequestSender sender(UpstreamClient own, Endpoint endpoint) {
+        String uri = request.uri();
+        if (uri.startsWith("/")) {
+            HttpClient http = own == null ? clients.to(endpoint) : own.to(endpoint);
+            return http.request(request.method()).uri(uri);
+        }
+        HttpClient http = own == null ? clients.base() : own.httpClient();
+        return http.request(request.method()).uri(UpstreamClient.baseUrl(own, endpoint) + uri);
     }
 
     private Publisher<Void> send(HttpClientRequest upstreamRequest, NettyOutbound outbound, Duration timeout) {

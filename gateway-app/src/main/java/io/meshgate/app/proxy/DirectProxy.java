@@ -2,6 +2,7 @@ package io.meshgate.app.proxy;
 
 import io.meshgate.app.observe.ObservedRequest;
 import io.meshgate.app.observe.RequestObserver;
+import io.meshgate.transport.EndpointClients;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class DirectProxy {
 
-    private final HttpClient client;
+    private final EndpointClients clients;
     private final RequestObserver observer;
 
     public DirectProxy(HttpClient client) {
@@ -29,13 +30,13 @@ public final class DirectProxy {
     }
 
     public DirectProxy(HttpClient client, RequestObserver observer) {
-        this.client = client;
+        this.clients = new EndpointClients(client);
         this.observer = observer;
     }
 
     public Mono<Void> proxy(DirectRoute route, HttpServerRequest request, HttpServerResponse response) {
         ObservedRequest observed = observer.start(route.id(), request, response); // [observe] tracing, access log
-        return new DirectAttempts(client, route, request, response, observed).run();
+        return new DirectAttempts(clients, route, request, response, observed).run();
     }
 
     /**
