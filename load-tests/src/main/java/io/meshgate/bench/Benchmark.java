@@ -36,8 +36,12 @@ import picocli.CommandLine.Option;
         })
 public final class Benchmark implements Callable<Integer> {
 
-    /** The gateways' JVM options unless {@code --jvm-opts} says otherwise. */
-    static final String DEFAULT_JVM_OPTS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:ActiveProcessorCount=1";
+    /**
+     * The gateways' JVM options unless {@code --jvm-opts} says otherwise: meshgate's shipped ones
+     * ({@code k8s/jvm.options}, see {@link JvmOptionsFile}) and these, the heap the Deployment gives it
+     * (a quarter of its 512 MiB limit) and the one core the proxy is pinned to.
+     */
+    static final String DEFAULT_JVM_OPTS = "-Xms128m -Xmx128m -XX:ActiveProcessorCount=1";
 
     @Option(
             names = "--quick",
@@ -151,8 +155,14 @@ public final class Benchmark implements Callable<Integer> {
     @Option(
             names = "--jvm-opts",
             paramLabel = "OPTS",
-            description = "JVM options of every gateway (default: " + DEFAULT_JVM_OPTS + ").")
+            description = "JVM options of every gateway (default: k8s/jvm.options and " + DEFAULT_JVM_OPTS + ").")
     String jvmOpts;
+
+    @Option(
+            names = "--fat-jar",
+            description = "Run the gateways' jars as they are, not extracted with a CDS archive from a training run"
+                    + " (the layout meshgate's image ships, k8s/Dockerfile).")
+    boolean fatJar;
 
     @Option(names = "--proxy-cpus", paramLabel = "LIST", description = "CPUs of the proxy under test (default: 0).")
     String proxyCpus = "0";
@@ -246,11 +256,19 @@ public final class Benchmark implements Callable<Integer> {
                 baselineJar,
                 or(stockScgJar, module.resolve("target/meshgate-bench-stock-scg.jar")),
                 or(java, Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                Arrays.asList(or(jvmOpts, DEFAULT_JVM_OPTS).trim().split("\\s+")),
+                jvmOpts != null ? Arrays.asList(jvmOpts.trim().split("\\s+")) : defaultJvmOpts(module),
+                !fatJar,
                 new CpuPinning(proxyCpus, upstreamCpus, clientCpus, pin),
                 or(wrkThreads, pin ? CpuPinning.count(clientCpus) : 2),
                 wrkTimeout,
                 startTimeout);
+    }
+
+    private static List<String> defaultJvmOpts(Path module) {
+        List<String> options =
+                new ArrayList<>(JvmOptionsFile.read(module.resolveSibling("k8s").resolve("jvm.options")));
+        options.addAll(Arrays.asList(DEFAULT_JVM_OPTS.split(" ")));
+        return options;
     }
 
     /** An argument as a shell needs it to be typed again: quoted when it has spaces or special characters. */

@@ -118,6 +118,11 @@ final class Report {
         out.printf("- pinning: %s; wrk threads: %d%n", s.pinning().describe(), s.wrkThreads());
         out.printf("- gateway JVM flags (scg and meshgate alike): `%s`%n", String.join(" ", s.jvmOpts()));
         out.printf(
+                "- gateway jars: %s%n",
+                s.shippedLayout()
+                        ? "extracted, with a CDS archive from a training run (as meshgate's image runs it)"
+                        : "run as they are (`--fat-jar`)");
+        out.printf(
                 Locale.ROOT,
                 "- schedule (%s): warm-up per JVM target %s-%s s in %s s slices at %d connections (until three"
                         + " slices in a row agree within 5 %%); %s s settle per connection count; %d interleaved"

@@ -28,6 +28,7 @@ import java.util.List;
  * @param stockScgJar load-tests' stock Spring Cloud Gateway jar
  * @param java the {@code java} executable for the gateways
  * @param jvmOpts JVM options for every gateway (the same for stock SCG and meshgate)
+ * @param shippedLayout run the gateways' jars extracted with a CDS archive, as meshgate's image does
  * @param pinning CPU sets
  * @param wrkThreads wrk's threads
  * @param wrkTimeout wrk's per-request timeout
@@ -54,6 +55,7 @@ record Settings(
         Path stockScgJar,
         String java,
         List<String> jvmOpts,
+        boolean shippedLayout,
         CpuPinning pinning,
         int wrkThreads,
         Duration wrkTimeout,

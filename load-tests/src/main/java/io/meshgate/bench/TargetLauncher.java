@@ -28,9 +28,9 @@ final class TargetLauncher {
     private final Nginx nginx;
     private final FirstRequest plainProbe;
     private final FirstRequest tlsProbe;
-    private final Path meshgateJar;
-    private final Path baselineJar;
-    private final Path stockScgJar;
+    private final List<String> meshgateLaunch;
+    private final List<String> baselineLaunch;
+    private final List<String> stockScgLaunch;
     private final List<String> jarNotes = new ArrayList<>();
     private int upstreamA;
     private int upstreamB;
@@ -43,10 +43,33 @@ final class TargetLauncher {
         this.nginx = new Nginx(settings.workDir());
         this.plainProbe = new FirstRequest(null);
         this.tlsProbe = new FirstRequest(certs.clientContext());
-        this.meshgateJar = settings.uses(TargetSpec.Kind.MESHGATE) ? snapshot(settings.meshgateJar(), "") : null;
-        this.baselineJar =
-                settings.uses(TargetSpec.Kind.MESHGATE_BASELINE) ? snapshot(settings.baselineJar(), "baseline-") : null;
-        this.stockScgJar = settings.uses(TargetSpec.Kind.STOCK_SCG) ? snapshot(settings.stockScgJar(), "") : null;
+        Path trainingRoutes = settings.workDir().resolve("training-routes.yaml");
+        // The training run stops once its context is refreshed: the upstream is never called.
+        Files.writeString(
+                trainingRoutes,
+                Templates.render("routes/single.yaml", Map.of("upstreamA", 9, "upstreamB", 9)),
+                StandardCharsets.UTF_8);
+        List<String> meshgateTraining = List.of(
+                "--meshgate.routes=" + trainingRoutes.toAbsolutePath(),
+                "--server.port=0",
+                "--management.server.port=0");
+        this.meshgateLaunch = settings.uses(TargetSpec.Kind.MESHGATE)
+                ? launch(snapshot(settings.meshgateJar(), ""), meshgateTraining)
+                : null;
+        this.baselineLaunch = settings.uses(TargetSpec.Kind.MESHGATE_BASELINE)
+                ? launch(snapshot(settings.baselineJar(), "baseline-"), meshgateTraining)
+                : null;
+        this.stockScgLaunch = settings.uses(TargetSpec.Kind.STOCK_SCG)
+                ? launch(snapshot(settings.stockScgJar(), ""), List.of("--server.port=0"))
+                : null;
+    }
+
+    /** How a gateway jar is launched: as the image runs it unless {@code --fat-jar}. */
+    private List<String> launch(Path jar, List<String> trainingArgs) throws IOException, InterruptedException {
+        if (!settings.shippedLayout()) {
+            return List.of("-jar", jar.toAbsolutePath().toString());
+        }
+        return ShippedLayout.prepare(settings, jar.toAbsolutePath(), settings.jvmOpts(), trainingArgs, jarNotes);
     }
 
     /**
@@ -96,8 +119,8 @@ final class TargetLauncher {
                 switch (spec.kind()) {
                     case NGINX -> nginx.proxy(spec.name(), port, spec.tls(), upstreamA, certs);
                     case STOCK_SCG -> stockScg(spec, port);
-                    case MESHGATE -> meshgate(spec, port, meshgateJar);
-                    case MESHGATE_BASELINE -> meshgate(spec, port, baselineJar);
+                    case MESHGATE -> meshgate(spec, port, meshgateLaunch);
+                    case MESHGATE_BASELINE -> meshgate(spec, port, baselineLaunch);
                     case DIRECT -> throw new IllegalStateException();
                 };
         ChildProcesses.Child child =
@@ -119,10 +142,10 @@ final class TargetLauncher {
             args.addAll(certs.springServerArgs());
         }
         args.addAll(spec.extraArgs());
-        return java(stockScgJar, spec, args);
+        return java(stockScgLaunch, spec, args);
     }
 
-    private List<String> meshgate(TargetSpec spec, int port, Path jar) throws IOException {
+    private List<String> meshgate(TargetSpec spec, int port, List<String> launch) throws IOException {
         Path routes = settings.workDir().resolve(spec.name() + "-routes.yaml").toAbsolutePath();
         Files.writeString(
                 routes,
@@ -139,16 +162,15 @@ final class TargetLauncher {
             args.addAll(certs.meshgateServerArgs());
         }
         args.addAll(spec.extraArgs());
-        return java(jar, spec, args);
+        return java(launch, spec, args);
     }
 
-    private List<String> java(Path jar, TargetSpec spec, List<String> args) {
+    private List<String> java(List<String> launch, TargetSpec spec, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(settings.java());
         command.addAll(settings.jvmOpts());
         command.addAll(spec.jvmArgs());
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
+        command.addAll(launch);
         command.addAll(args);
         return command;
     }

@@ -63,6 +63,7 @@ class ReportTest {
                 Path.of("stock-scg.jar"),
                 "java",
                 List.of("-Xmx256m"),
+                true,
                 new CpuPinning("0", "1", "1", true),
                 1,
                 Duration.ofSeconds(5),

@@ -66,6 +66,13 @@ class TargetsTest {
         }
     }
 
+    @Test
+    void readsMeshgatesShippedJvmOptionsWithoutComments() {
+        List<String> options = JvmOptionsFile.read(java.nio.file.Path.of("../k8s/jvm.options"));
+
+        assertThat(options).contains("-XX:+UseParallelGC").allMatch(option -> option.startsWith("-XX:"));
+    }
+
     private static TargetSpec spec(String name) {
         return Targets.named(List.of(name), false).get(0);
     }
