@@ -1,6 +1,7 @@
 package io.meshgate.transport;
 
 import io.meshgate.balance.Endpoint;
+import io.netty.handler.codec.http.HttpMethod;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -31,9 +32,9 @@ public final class UpstreamClient {
         return client;
     }
 
-    /** The client bound to this endpoint (send it the request's path, not a URL). */
-    public HttpClient to(Endpoint endpoint) {
-        return endpoints.to(endpoint);
+    /** A request to this endpoint on this upstream's client, to be given the request's path. */
+    public HttpClient.RequestSender request(Endpoint endpoint, HttpMethod method) {
+        return endpoints.request(endpoint, method);
     }
 
     public boolean secure() {

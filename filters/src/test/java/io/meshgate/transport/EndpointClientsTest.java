@@ -3,7 +3,9 @@ package io.meshgate.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.balance.Endpoint;
+import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +35,17 @@ class EndpointClientsTest {
     void sendsThePathToTheEndpointsAddress() {
         EndpointClients clients = new EndpointClients(HttpClient.create());
 
-        assertThat(get(clients.to(endpoint(first)), "/a?b=c")).isEqualTo("first /a?b=c");
-        assertThat(get(clients.to(endpoint(second)), "/x")).isEqualTo("second /x");
+        assertThat(get(clients.to(endpoint(first)), "/a?b=c")).isEqualTo("first GET /a?b=c");
+        assertThat(get(clients.to(endpoint(second)), "/x")).isEqualTo("second GET /x");
+        for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT)) {
+            String answer = clients.request(endpoint(second), method)
+                    .uri("/m")
+                    .responseContent()
+                    .aggregate()
+                    .asString()
+                    .block(Duration.ofSeconds(10));
+            assertThat(answer).isEqualTo("second " + method.name() + " /m");
+        }
     }
 
     @Test
@@ -49,7 +60,7 @@ class EndpointClientsTest {
         }
         clients.to(Endpoint.of("10.0.0.2", 1, 1));
         assertThat(clients.size()).isEqualTo(1);
-        assertThat(get(clients.to(endpoint(first)), "/again")).isEqualTo("first /again");
+        assertThat(get(clients.to(endpoint(first)), "/again")).isEqualTo("first GET /again");
     }
 
     private static Endpoint endpoint(DisposableServer server) {
@@ -64,7 +75,8 @@ class EndpointClientsTest {
         return HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .handle((request, response) -> response.sendString(Mono.just(name + " " + request.uri())))
+                .handle((request, response) -> response.sendString(
+                        Mono.just(name + " " + request.method().name() + " " + request.uri())))
                 .bindNow();
     }
 }

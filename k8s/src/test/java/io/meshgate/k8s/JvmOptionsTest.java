@@ -26,7 +26,7 @@ class JvmOptionsTest {
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output)
                 .containsPattern("bool UseParallelGC\\s+= true\\s+\\{product\\} \\{command line\\}")
-                .containsPattern("Tier4InvocationThreshold\\s+= 120000");
+                .containsPattern("Tier4InvocationThreshold\\s+= 150000");
     }
 
     @Test

@@ -59,7 +59,7 @@ final class TargetLauncher {
         this.baselineLaunch = settings.uses(TargetSpec.Kind.MESHGATE_BASELINE)
                 ? launch(snapshot(settings.baselineJar(), "baseline-"), meshgateTraining)
                 : null;
-        this.stockScgLaunch = settings.uses(TargetSpec.Kind.STOCK_SCG)
+        this.stockScgLaunch = settings.uses(TargetSpec.Kind.STOCK_SCG) || settings.uses(TargetSpec.Kind.NETTY_FLOOR)
                 ? launch(snapshot(settings.stockScgJar(), ""), List.of("--server.port=0"))
                 : null;
     }
@@ -119,6 +119,11 @@ final class TargetLauncher {
                 switch (spec.kind()) {
                     case NGINX -> nginx.proxy(spec.name(), port, spec.tls(), upstreamA, certs);
                     case STOCK_SCG -> stockScg(spec, port);
+                    case NETTY_FLOOR -> java(
+                            stockScgLaunch,
+                            spec.withJvmArgs(
+                                    "-Dnetty-proxy.port=" + port, "-Dnetty-proxy.upstream=127.0.0.1:" + upstreamA),
+                            List.of());
                     case MESHGATE -> meshgate(spec, port, meshgateLaunch);
                     case MESHGATE_BASELINE -> meshgate(spec, port, baselineLaunch);
                     case DIRECT -> throw new IllegalStateException();

@@ -31,6 +31,11 @@ record TargetSpec(
         NGINX,
         /** stock Spring Cloud Gateway with one static route (load-tests' own stock-scg jar). */
         STOCK_SCG,
+        /**
+         * a minimal Netty proxy without features (the stock-SCG jar's {@code NettyFloorProxy}): the
+         * ceiling of a JVM proxy on Netty here.
+         */
+        NETTY_FLOOR,
         /** gateway-app's meshgate.jar with its shipped defaults plus the variant's arguments. */
         MESHGATE,
         /** another build's meshgate jar ({@code --baseline-jar}): the change under test against it. */
@@ -56,6 +61,10 @@ record TargetSpec(
 
     static TargetSpec stockScg(String name, boolean tls) {
         return new TargetSpec(name, Kind.STOCK_SCG, tls, null, List.of(), null, List.of());
+    }
+
+    static TargetSpec nettyFloor(String name) {
+        return new TargetSpec(name, Kind.NETTY_FLOOR, false, null, List.of(), null, List.of());
     }
 
     /**

@@ -25,6 +25,7 @@ final class Targets {
             TargetSpec.nginx(NGINX_TLS, true),
             TargetSpec.stockScg("scg", false),
             TargetSpec.stockScg("scg-tls", true),
+            TargetSpec.nettyFloor("netty"),
             // meshgate variants: name, TLS, route file, extra command-line properties.
             TargetSpec.meshgate(MESHGATE, false, "single.yaml"),
             TargetSpec.meshgate(MESHGATE_TLS, true, "single.yaml"),

@@ -144,8 +144,8 @@ final class DirectAttempts extends Mono<Void> {
     private HttpClient.RequestSender sender(UpstreamClient own, Endpoint endpoint) {
         String uri = request.uri();
         if (uri.startsWith("/")) {
-            HttpClient http = own == null ? clients.to(endpoint) : own.to(endpoint);
-            return http.request(request.method()).uri(uri);
+            HttpMethod method = request.method();
+            return (own == null ? clients.request(endpoint, method) : own.request(endpoint, method)).uri(uri);
         }
         HttpClient http = own == null ? clients.base() : own.httpClient();
         return http.request(request.method()).uri(UpstreamClient.baseUrl(own, endpoint) + uri);

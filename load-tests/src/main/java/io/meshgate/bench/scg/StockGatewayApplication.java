@@ -1,5 +1,6 @@
 package io.meshgate.bench.scg;
 
+import io.meshgate.bench.floor.NettyFloorProxy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -7,12 +8,20 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * Stock Spring Cloud Gateway, the peer our users would otherwise pick: a Spring Boot application with
  * {@code spring-cloud-starter-gateway-server-webflux} and nothing else, its one static route given on
  * the command line ({@code --spring.cloud.gateway.server.webflux.routes[0]...}) by the harness.
- * Packaged as {@code load-tests/target/meshgate-bench-stock-scg.jar}.
+ * Packaged as {@code load-tests/target/meshgate-bench-stock-scg.jar}, which also carries the {@link
+ * NettyFloorProxy} reference target (started instead when {@code -Dnetty-proxy.port} is set).
  */
 @SpringBootApplication
 public class StockGatewayApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        String floorPort = System.getProperty("netty-proxy.port");
+        if (floorPort != null) {
+            String[] upstream =
+                    System.getProperty("netty-proxy.upstream", "127.0.0.1:80").split(":");
+            NettyFloorProxy.run(Integer.parseInt(floorPort), upstream[0], Integer.parseInt(upstream[1]));
+            return;
+        }
         SpringApplication.run(StockGatewayApplication.class, args);
     }
 }
