@@ -297,7 +297,9 @@ public final class Benchmark implements Callable<Integer> {
             missing.add("no baseline jar" + (settings.baselineJar() == null ? "" : " at " + settings.baselineJar())
                     + " (--baseline-jar JAR: e.g. gateway-app/target/meshgate.jar of another commit, copied aside)");
         }
-        if ((settings.uses(TargetSpec.Kind.STOCK_SCG) || settings.uses(TargetSpec.Kind.NETTY_FLOOR))
+        if ((settings.uses(TargetSpec.Kind.STOCK_SCG)
+                        || settings.uses(TargetSpec.Kind.NETTY_FLOOR)
+                        || settings.uses(TargetSpec.Kind.REACTOR_FLOOR))
                 && !isExecutableJar(settings.stockScgJar())) {
             missing.add("no stock SCG jar at " + settings.stockScgJar()
                     + " (build it: ./mvnw -q -B -pl load-tests -am install -DskipTests)");

@@ -59,7 +59,9 @@ final class TargetLauncher {
         this.baselineLaunch = settings.uses(TargetSpec.Kind.MESHGATE_BASELINE)
                 ? launch(snapshot(settings.baselineJar(), "baseline-"), meshgateTraining)
                 : null;
-        this.stockScgLaunch = settings.uses(TargetSpec.Kind.STOCK_SCG) || settings.uses(TargetSpec.Kind.NETTY_FLOOR)
+        this.stockScgLaunch = settings.uses(TargetSpec.Kind.STOCK_SCG)
+                        || settings.uses(TargetSpec.Kind.NETTY_FLOOR)
+                        || settings.uses(TargetSpec.Kind.REACTOR_FLOOR)
                 ? launch(snapshot(settings.stockScgJar(), ""), List.of("--server.port=0"))
                 : null;
     }
@@ -123,6 +125,11 @@ final class TargetLauncher {
                             stockScgLaunch,
                             spec.withJvmArgs(
                                     "-Dnetty-proxy.port=" + port, "-Dnetty-proxy.upstream=127.0.0.1:" + upstreamA),
+                            List.of());
+                    case REACTOR_FLOOR -> java(
+                            stockScgLaunch,
+                            spec.withJvmArgs(
+                                    "-Dreactor-proxy.port=" + port, "-Dreactor-proxy.upstream=127.0.0.1:" + upstreamA),
                             List.of());
                     case MESHGATE -> meshgate(spec, port, meshgateLaunch);
                     case MESHGATE_BASELINE -> meshgate(spec, port, baselineLaunch);

@@ -36,6 +36,11 @@ record TargetSpec(
          * ceiling of a JVM proxy on Netty here.
          */
         NETTY_FLOOR,
+        /**
+         * the same pass-through on Reactor Netty's server and client (the stock-SCG jar's {@code
+         * ReactorFloorProxy}): Reactor Netty's own per-request cost, without meshgate's features.
+         */
+        REACTOR_FLOOR,
         /** gateway-app's meshgate.jar with its shipped defaults plus the variant's arguments. */
         MESHGATE,
         /** another build's meshgate jar ({@code --baseline-jar}): the change under test against it. */
@@ -65,6 +70,10 @@ record TargetSpec(
 
     static TargetSpec nettyFloor(String name) {
         return new TargetSpec(name, Kind.NETTY_FLOOR, false, null, List.of(), null, List.of());
+    }
+
+    static TargetSpec reactorFloor(String name) {
+        return new TargetSpec(name, Kind.REACTOR_FLOOR, false, null, List.of(), null, List.of());
     }
 
     /**

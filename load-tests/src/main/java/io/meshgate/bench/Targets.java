@@ -26,6 +26,7 @@ final class Targets {
             TargetSpec.stockScg("scg", false),
             TargetSpec.stockScg("scg-tls", true),
             TargetSpec.nettyFloor("netty"),
+            TargetSpec.reactorFloor("reactor"),
             // meshgate variants: name, TLS, route file, extra command-line properties.
             TargetSpec.meshgate(MESHGATE, false, "single.yaml"),
             TargetSpec.meshgate(MESHGATE_TLS, true, "single.yaml"),
