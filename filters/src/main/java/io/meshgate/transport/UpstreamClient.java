@@ -1,7 +1,6 @@
 package io.meshgate.transport;
 
 import io.meshgate.balance.Endpoint;
-import io.netty.handler.codec.http.HttpMethod;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -32,9 +31,9 @@ public final class UpstreamClient {
         return client;
     }
 
-    /** A request to this endpoint on this upstream's client, to be given the request's path. */
-    public HttpClient.RequestSender request(Endpoint endpoint, HttpMethod method) {
-        return endpoints.request(endpoint, method);
+    /** This upstream's client bound to the endpoint (send it the request's path, not a URL). */
+    public HttpClient to(Endpoint endpoint) {
+        return endpoints.to(endpoint);
     }
 
     public boolean secure() {

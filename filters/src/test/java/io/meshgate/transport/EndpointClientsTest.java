@@ -38,7 +38,8 @@ class EndpointClientsTest {
         assertThat(get(clients.to(endpoint(first)), "/a?b=c")).isEqualTo("first GET /a?b=c");
         assertThat(get(clients.to(endpoint(second)), "/x")).isEqualTo("second GET /x");
         for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT)) {
-            String answer = clients.request(endpoint(second), method)
+            String answer = clients.to(endpoint(second))
+                    .request(method)
                     .uri("/m")
                     .responseContent()
                     .aggregate()

@@ -145,7 +145,9 @@ final class DirectAttempts extends Mono<Void> {
         String uri = request.uri();
         if (uri.startsWith("/")) {
             HttpMethod method = request.method();
-            return (own == null ? clients.request(endpoint, method) : own.request(endpoint, method)).uri(uri);
+            return (own == null ? clients.to(endpoint) : own.to(endpoint))
+                    .request(method)
+                    .uri(uri);
         }
         HttpClient http = own == null ? clients.base() : own.httpClient();
         return http.request(request.method()).uri(UpstreamClient.baseUrl(own, endpoint) + uri);

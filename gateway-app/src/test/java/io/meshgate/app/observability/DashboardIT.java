@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshgate.app.GatewayExtension;
-import io.meshgate.app.certs.DevCertificateAuthority;
-import io.meshgate.app.certs.LeafSpec;
 import io.meshgate.app.discovery.KubernetesApiExtension;
+import io.meshgate.app.mesh.MeshClient;
 import io.meshgate.k8s.Slices;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,24 +75,27 @@ class DashboardIT {
               - { id: direct, match: { path: /direct/** }, upstream: echo }
               - { id: filtered, match: { path: /filtered/** }, upstream: echo, filters: [ "StripPrefix=1" ] }
               - { id: orders, match: { path: /orders/** }, upstream: orders }
+              - id: billing
+                listeners: [mesh]
+                match: { path: /billing/** }
+                upstream: echo
+                authorization: { allow: { identities: [ "spiffe://cluster.local/ns/shop/sa/billing" ] } }
             """;
 
     @RegisterExtension
     @Order(1)
     static final KubernetesApiExtension cluster = new KubernetesApiExtension();
 
-    /** The mesh listener's certificate, so the TLS certificate panels have one to chart. */
-    private static final Path MESH_TLS = meshCertificates();
+    /**
+     * A mesh client the billing route does not allow (the authorization panel charts its denial); its
+     * certificates also give the mesh listener one for the TLS certificate panels.
+     */
+    private static final MeshClient INTRUDER = MeshClient.withIdentity("spiffe://cluster.local/ns/shop/sa/intruder");
 
     @RegisterExtension
     @Order(2)
-    static final GatewayExtension gateway = cluster.configure(GatewayExtension.withUpstreams("echo")
-            .routes(ROUTES)
-            .arg("--meshgate.mesh.port=0")
-            .arg("--meshgate.mesh.address=127.0.0.1")
-            .arg("--meshgate.mesh.certificate=" + MESH_TLS.resolve("server.crt"))
-            .arg("--meshgate.mesh.private-key=" + MESH_TLS.resolve("server.key"))
-            .arg("--meshgate.mesh.client-ca=" + MESH_TLS.resolve("ca.crt")));
+    static final GatewayExtension gateway = cluster.configure(
+            INTRUDER.configure(GatewayExtension.withUpstreams("echo").routes(ROUTES)));
 
     @RegisterExtension
     @Order(3)
@@ -109,18 +108,6 @@ class DashboardIT {
 
     /** Answers of the load by status, for the report and the checks. */
     private static final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-
-    private static Path meshCertificates() {
-        try {
-            Path dir = Files.createTempDirectory("meshgate-dashboard-");
-            DevCertificateAuthority ca = DevCertificateAuthority.create("mesh CA");
-            Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
-            ca.issue(LeafSpec.server("meshgate.mesh.test")).write(dir.resolve("server.crt"), dir.resolve("server.key"));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static void driveTheGatewayUnderScrape() throws Exception {
@@ -140,6 +127,8 @@ class DashboardIT {
         System.gc();
         // 360 requests from 4 clients over about 4 s: one in six asks the upstream for a 503.
         load(4, 90, Duration.ofMillis(10));
+        MeshClient.Response denied = INTRUDER.get(gateway, "/billing/invoices");
+        assertThat(denied.status()).as(denied.body()).isEqualTo(403);
         reload();
         prometheus.awaitScrapes(3);
     }
