@@ -65,6 +65,15 @@ public final class NettyFloorProxy {
         server.closeFuture().sync();
     }
 
+    /** Writes a message on; the end of a request or response flushes what was written. */
+    private static void forward(Object msg, Channel to) {
+        if (msg instanceof LastHttpContent) {
+            to.writeAndFlush(msg, to.voidPromise());
+        } else {
+            to.write(msg, to.voidPromise());
+        }
+    }
+
     /** The client's side: connects upstream once, then forwards every request message there. */
     private static final class Downstream extends ChannelInboundHandlerAdapter {
 
@@ -110,11 +119,7 @@ public final class NettyFloorProxy {
                 ctx.close();
                 return;
             }
-            if (msg instanceof LastHttpContent) {
-                upstream.writeAndFlush(msg, upstream.voidPromise());
-            } else {
-                upstream.write(msg, upstream.voidPromise());
-            }
+            forward(msg, upstream);
         }
 
         @Override
@@ -141,11 +146,7 @@ public final class NettyFloorProxy {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof LastHttpContent) {
-                client.writeAndFlush(msg, client.voidPromise());
-            } else {
-                client.write(msg, client.voidPromise());
-            }
+            forward(msg, client);
         }
 
         @Override

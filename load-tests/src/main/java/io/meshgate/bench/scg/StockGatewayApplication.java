@@ -17,20 +17,26 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class StockGatewayApplication {
 
     public static void main(String[] args) throws InterruptedException {
-        String floorPort = System.getProperty("netty-proxy.port");
-        if (floorPort != null) {
-            String[] upstream =
-                    System.getProperty("netty-proxy.upstream", "127.0.0.1:80").split(":");
-            NettyFloorProxy.run(Integer.parseInt(floorPort), upstream[0], Integer.parseInt(upstream[1]));
-            return;
-        }
-        String reactorPort = System.getProperty("reactor-proxy.port");
-        if (reactorPort != null) {
-            String[] upstream =
-                    System.getProperty("reactor-proxy.upstream", "127.0.0.1:80").split(":");
-            ReactorFloorProxy.run(Integer.parseInt(reactorPort), upstream[0], Integer.parseInt(upstream[1]));
+        if (runIfAsked("netty-proxy", NettyFloorProxy::run) || runIfAsked("reactor-proxy", ReactorFloorProxy::run)) {
             return;
         }
         SpringApplication.run(StockGatewayApplication.class, args);
+    }
+
+    /** Runs a reference proxy when {@code -D<name>.port} is set ({@code -D<name>.upstream=host:port}). */
+    private static boolean runIfAsked(String name, ReferenceProxy proxy) throws InterruptedException {
+        String port = System.getProperty(name + ".port");
+        if (port == null) {
+            return false;
+        }
+        String[] upstream =
+                System.getProperty(name + ".upstream", "127.0.0.1:80").split(":");
+        proxy.run(Integer.parseInt(port), upstream[0], Integer.parseInt(upstream[1]));
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface ReferenceProxy {
+        void run(int port, String upstreamHost, int upstreamPort) throws InterruptedException;
     }
 }
