@@ -42,7 +42,7 @@ class TargetsTest {
     }
 
     @Test
-    void aJvmVariantsOptionsComeAfterTheSharedOnes() {
+    void aJvmVariantKeepsItsTargetAndAddsItsOptions() {
         TargetSpec small = spec(Targets.MESHGATE).withJvmArgs("-Xmx128m");
         assertThat(small.jvmArgs()).containsExactly("-Xmx128m");
         assertThat(small.name()).isEqualTo(Targets.MESHGATE);
