@@ -4,12 +4,19 @@ import io.meshgate.config.ConfigError;
 import io.meshgate.config.ConfigException;
 import io.meshgate.config.RouteMatch;
 import io.meshgate.config.ValueMatch;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -21,6 +28,9 @@ import org.springframework.web.util.pattern.PatternParseException;
  * the request.
  */
 public final class RequestMatcher {
+
+    /** How Spring WebFlux splits a query string, so both request paths read the same parameters. */
+    private static final Pattern QUERY_PARAM = Pattern.compile("([^&=]+)(=?)([^&]+)?");
 
     private final HostMatcher hosts;
     private final PathPattern[] paths;
@@ -104,6 +114,76 @@ public final class RequestMatcher {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a request as Netty decoded it takes this route: the same conditions as {@link
+     * #matches(ServerHttpRequest)}, read from the request line and headers without Spring's request
+     * object (the HTTP/1.1 pass-through path has none).
+     */
+    public boolean matches(HttpRequest request) {
+        if (!methods.isEmpty() && !methods.contains(request.method().name())) {
+            return false;
+        }
+        io.netty.handler.codec.http.HttpHeaders requestHeaders = request.headers();
+        if (!hosts.matches(requestHeaders.get(HttpHeaderNames.HOST))) {
+            return false;
+        }
+        String uri = request.uri();
+        if (paths.length > 0 && !matchesPath(PathContainer.parsePath(rawPath(uri)))) {
+            return false;
+        }
+        for (ValueMatcher header : headers) {
+            if (!header.matches(requestHeaders.get(header.name()))) {
+                return false;
+            }
+        }
+        if (queryParams.length > 0) {
+            MultiValueMap<String, String> params = queryParams(uri);
+            for (ValueMatcher param : queryParams) {
+                if (!param.matches(params.getFirst(param.name()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The path of an origin-form request target: up to the query or fragment. */
+    static String rawPath(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                return uri.substring(0, i);
+            }
+        }
+        return uri;
+    }
+
+    /** The query parameters of a request target, split and decoded as Spring WebFlux does. */
+    static MultiValueMap<String, String> queryParams(String uri) {
+        MultiValueMap<String, String> params = new LinkedMultiValueMap<>();
+        int start = uri.indexOf('?');
+        if (start < 0) {
+            return params;
+        }
+        int end = uri.indexOf('#', start);
+        Matcher matcher = QUERY_PARAM.matcher(end < 0 ? uri.substring(start + 1) : uri.substring(start + 1, end));
+        while (matcher.find()) {
+            String name = decode(matcher.group(1));
+            String equals = matcher.group(2);
+            String value = matcher.group(3);
+            params.add(name, value != null ? decode(value) : (equals.isEmpty() ? null : ""));
+        }
+        return params;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return text;
+        }
     }
 
     /**

@@ -84,6 +84,12 @@ public final class WeightedSplit<T> {
         throw new IllegalArgumentException("point " + point + " outside [0, " + total + ")");
     }
 
+    /** The choices with a weight above 0, in order. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<T> choices() {
+        return (java.util.List<T>) java.util.List.of(choices);
+    }
+
     public int total() {
         return total;
     }

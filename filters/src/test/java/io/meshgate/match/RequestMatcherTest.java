@@ -7,6 +7,9 @@ import io.meshgate.config.ConfigException;
 import io.meshgate.config.RouteMatch;
 import io.meshgate.config.SourceLocation;
 import io.meshgate.config.ValueMatch;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -225,5 +228,48 @@ class RequestMatcherTest {
                 .as("%s %s %s", request.getMethod(), request.getHeaders().getFirst("Host"), request.getURI())
                 .isEqualTo(matcher.matches(request)));
         assertThat(requests.stream().filter(matcher::matches)).isNotEmpty();
+    }
+
+    @Test
+    void nettyRequestsMatchAsSpringRequestsDo() throws ConfigException {
+        RequestMatcher matcher = RequestMatcher.compile(match(
+                List.of("*.example.com"),
+                List.of("/orders/**", "/users/{id}"),
+                Set.of("GET", "HEAD"),
+                List.of(value("X-Env", ValueMatch.Kind.PREFIX, "stag")),
+                List.of(value("q", ValueMatch.Kind.EXACT, "a b"), value("flag", ValueMatch.Kind.PRESENT, null))));
+        String[][] cases = {
+            {"GET", "/orders/1?q=a+b&flag", "api.example.com", "staging"},
+            {"GET", "/orders/1?q=a%20b&flag=", "api.example.com:8443", "stage"},
+            {"GET", "/orders?flag=1&q=a+b", "api.example.com", "staging"},
+            {"HEAD", "/users/7?q=a+b&flag=x#frag", "x.example.com", "staging"},
+            {"GET", "/users/7/x?q=a+b&flag", "api.example.com", "staging"},
+            {"POST", "/orders/1?q=a+b&flag", "api.example.com", "staging"},
+            {"GET", "/orders/1?q=a+b", "api.example.com", "staging"},
+            {"GET", "/orders/1?q=ab&flag", "api.example.com", "staging"},
+            {"GET", "/orders/1?q=a+b&flag", "example.org", "staging"},
+            {"GET", "/orders/1?q=a+b&flag", "api.example.com", "prod"},
+            {"GET", "/orders/1?q=a+b&flag", null, "staging"},
+            {"GET", "/orders/%31?q=a%2Bb&flag", "api.example.com", "staging"},
+        };
+        int matched = 0;
+        for (String[] c : cases) {
+            MockServerHttpRequest.BaseBuilder<?> spring = MockServerHttpRequest.method(
+                            org.springframework.http.HttpMethod.valueOf(c[0]), java.net.URI.create(c[1]))
+                    .header("X-Env", c[3]);
+            DefaultHttpRequest netty = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(c[0]), c[1]);
+            netty.headers().set("x-env", c[3]);
+            if (c[2] != null) {
+                spring.header("Host", c[2]);
+                netty.headers().set("Host", c[2]);
+            }
+            boolean expected = matcher.matches(spring.build());
+            assertThat(matcher.matches(netty))
+                    .as("%s %s host %s", c[0], c[1], c[2])
+                    .isEqualTo(expected);
+            matched += expected ? 1 : 0;
+        }
+        // "flag" without "=" has no value, so a presence check fails on it in both.
+        assertThat(matched).as("cases that match").isEqualTo(3);
     }
 }

@@ -221,12 +221,13 @@ public final class ServiceWatch implements AutoCloseable {
         }
         boolean lasting = Duration.between(unhealthySince, now).compareTo(OUTAGE_LOG_DELAY) >= 0;
         if (lasting && lastHealthyAt != null && loggedThisOutage.isEmpty()) {
-            errors.get(ErrorReason.DISCONNECTED).incrementAndGet();
             loggedThisOutage.add(ErrorReason.DISCONNECTED);
             String message = "Lost the watch of Service " + name + " " + staleSeconds(lastHealthyAt, now)
                     + " s ago (API server unreachable or restarting?): still serving the last known endpoints ("
                     + counts.ready() + " ready); reconnecting with backoff";
+            // The message before the count: whoever sees the count must also see why.
             recordError(message, now);
+            errors.get(ErrorReason.DISCONNECTED).incrementAndGet();
             log.warn(message);
         }
     }
@@ -244,12 +245,12 @@ public final class ServiceWatch implements AutoCloseable {
         }
         Instant now = clock.instant();
         ErrorReason reason = ErrorReason.of(error);
-        errors.get(reason).incrementAndGet();
         if (unhealthySince == null) {
             unhealthySince = now;
         }
         String message = describe(reason, resource, error);
         recordError(message, now);
+        errors.get(reason).incrementAndGet();
         if (loggedThisOutage.add(reason)) {
             log.warn(message);
         } else {

@@ -32,6 +32,8 @@ final class Targets {
             TargetSpec.meshgate(MESHGATE_TLS, true, "single.yaml"),
             TargetSpec.meshgate("meshgate-split", false, "split.yaml"),
             TargetSpec.meshgate(
+                    "meshgate-no-pass-through", false, "single.yaml", "--meshgate.pass-through.enabled=false"),
+            TargetSpec.meshgate(
                     "meshgate-trace-all", false, "single.yaml", "--management.tracing.sampling.probability=1.0"),
             TargetSpec.meshgate("meshgate-no-access-log", false, "single.yaml", "--meshgate.access-log.enabled=false"),
             TargetSpec.meshgate(

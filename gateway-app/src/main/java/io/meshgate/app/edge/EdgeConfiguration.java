@@ -40,12 +40,16 @@ public class EdgeConfiguration {
      * proxy: both request paths see the fixed headers.
      */
     @Bean
+    RequestHeaderFixups requestHeaderFixups(ForwardedProperties forwarded, TlsProperties tls) {
+        return new RequestHeaderFixups(
+                new ForwardedHeaders(TrustedProxies.parse(forwarded.trustedProxies())),
+                tls.hsts().enabled() ? tls.hsts().headerValue() : null);
+    }
+
+    @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     WebHttpHandlerBuilderCustomizer edgeHeaders(
-            ForwardedProperties forwarded, TlsProperties tls, LimitsProperties limits, EdgeRejections rejections) {
-        ForwardedHeaders forwardedHeaders = new ForwardedHeaders(TrustedProxies.parse(forwarded.trustedProxies()));
-        String hsts = tls.hsts().enabled() ? tls.hsts().headerValue() : null;
-        return builder ->
-                builder.httpHandlerDecorator(next -> new EdgeHeaders(next, forwardedHeaders, hsts, limits, rejections));
+            RequestHeaderFixups fixups, LimitsProperties limits, EdgeRejections rejections) {
+        return builder -> builder.httpHandlerDecorator(next -> new EdgeHeaders(next, fixups, limits, rejections));
     }
 }

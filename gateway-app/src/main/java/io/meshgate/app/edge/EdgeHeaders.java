@@ -1,11 +1,8 @@
 package io.meshgate.app.edge;
 
-import io.meshgate.app.proxy.HopByHopHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -35,32 +32,16 @@ final class EdgeHeaders implements HttpHandler {
 
     static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
 
-    private static final AsciiString[] NETTY_HTTP2 = {
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
-        HttpConversionUtil.ExtensionHeaderNames.PATH.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text()
-    };
-
     private final HttpHandler next;
-    private final ForwardedHeaders forwarded;
-    private final String hsts; // null: off
+    private final RequestHeaderFixups fixups;
     private final int maxHeaderCount;
     private final long maxBodyBytes;
     private final EdgeRejections rejections;
 
-    EdgeHeaders(
-            HttpHandler next,
-            ForwardedHeaders forwarded,
-            String hsts,
-            LimitsProperties limits,
-            EdgeRejections rejections) {
+    EdgeHeaders(HttpHandler next, RequestHeaderFixups fixups, LimitsProperties limits, EdgeRejections rejections) {
         this.rejections = rejections;
         this.next = next;
-        this.forwarded = forwarded;
-        this.hsts = hsts;
+        this.fixups = fixups;
         this.maxHeaderCount = limits.maxHeaderCount();
         this.maxBodyBytes = limits.maxBodyBytes();
     }
@@ -86,22 +67,11 @@ final class EdgeHeaders implements HttpHandler {
                             nativeResponse, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
                 }
             }
-            for (AsciiString name : NETTY_HTTP2) {
-                headers.remove(name);
-            }
-            String te = headers.get(HttpHeaderNames.TE);
-            if (te != null) {
-                // TE is hop-by-hop; only "trailers" goes on (gRPC needs it), on both paths alike.
-                if (HopByHopHeaders.hasToken(te, HttpHeaderValues.TRAILERS)) {
-                    headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
-                } else {
-                    headers.remove(HttpHeaderNames.TE);
-                }
-            }
             String scheme = nativeRequest.scheme();
-            forwarded.apply(connection.channel(), scheme, headers);
-            if (hsts != null && scheme.equals("https")) {
-                strictTransportSecurity(response);
+            fixups.apply(connection.channel(), scheme, headers);
+            String hsts = fixups.hsts(scheme);
+            if (hsts != null) {
+                strictTransportSecurity(response, hsts);
             }
         }
         return next.handle(request, response);
@@ -127,7 +97,7 @@ final class EdgeHeaders implements HttpHandler {
                 .then();
     }
 
-    private void strictTransportSecurity(ServerHttpResponse response) {
+    private static void strictTransportSecurity(ServerHttpResponse response, String hsts) {
         // Set now for the direct path (which keeps it over the upstream's headers) and again just
         // before Spring commits the response, after Spring Cloud Gateway copied the upstream's.
         HttpServerResponse nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);

@@ -5,6 +5,8 @@ import brave.propagation.TraceContextOrSamplingFlags;
 import io.meshgate.app.accesslog.AccessLog;
 import io.meshgate.app.tracing.ProxyTracing;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -47,6 +49,32 @@ public final class RequestObserver {
             ConnectionTls.tag(tracing, span, tls, identity);
         }
         return new DirectObservedRequest(tracing, log, span, replace, route, request, response, identity);
+    }
+
+    /**
+     * A request of the HTTP/1.1 pass-through, at its arrival.
+     *
+     * @param connection the client's connection
+     * @param tls whether it came over TLS
+     * @param response what the pass-through sent, read when the request ends
+     */
+    public ObservedRequest start(
+            String route, HttpRequest request, Channel connection, boolean tls, SentResponse response) {
+        if (tracing == null && log == null) {
+            return ObservedRequest.NOOP;
+        }
+        Span span = null;
+        boolean replace = false;
+        Channel tlsChannel = tls ? connection : null;
+        String identity = ConnectionTls.identity(tlsChannel);
+        InetSocketAddress client = connection.remoteAddress() instanceof InetSocketAddress inet ? inet : null;
+        if (tracing != null) {
+            TraceContextOrSamplingFlags extracted = tracing.extract(request.headers());
+            replace = extracted != TraceContextOrSamplingFlags.EMPTY;
+            span = tracing.startServer(extracted, request.method().name(), client);
+            ConnectionTls.tag(tracing, span, tlsChannel, identity);
+        }
+        return new NettyObservedRequest(tracing, log, span, replace, route, request, client, response, identity);
     }
 
     /** A request that Spring WebFlux handles (through Spring Cloud Gateway), at its arrival. */

@@ -3,7 +3,6 @@ package io.meshgate.app.proxy;
 import io.meshgate.app.observe.RequestObserver;
 import io.meshgate.app.routing.ActiveRoutes;
 import io.meshgate.app.routing.MeshListener;
-import java.util.Set;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.ApplicationListener;
@@ -18,21 +17,25 @@ import reactor.netty.http.client.HttpClient;
 @Configuration(proxyBeanMethods = false)
 public class DirectProxyConfiguration {
 
-    private final Set<Integer> trafficPorts = DirectProxyHandler.newPortSet();
-
     @Bean
     DirectProxy directProxy(HttpClient gatewayHttpClient, RequestObserver observer) {
         return new DirectProxy(gatewayHttpClient, observer); // [observe]
     }
 
     @Bean
-    WebHttpHandlerBuilderCustomizer directProxyHandler(ActiveRoutes active, DirectProxy proxy, MeshListener mesh) {
+    TrafficPorts trafficPorts() {
+        return new TrafficPorts();
+    }
+
+    @Bean
+    WebHttpHandlerBuilderCustomizer directProxyHandler(
+            ActiveRoutes active, DirectProxy proxy, MeshListener mesh, TrafficPorts trafficPorts) {
         return builder ->
                 builder.httpHandlerDecorator(next -> new DirectProxyHandler(next, active, proxy, trafficPorts, mesh));
     }
 
     @Bean
-    ApplicationListener<WebServerInitializedEvent> trafficPortListener() {
+    ApplicationListener<WebServerInitializedEvent> trafficPortListener(TrafficPorts trafficPorts) {
         return event -> {
             if (event.getApplicationContext().getServerNamespace() == null) {
                 trafficPorts.add(event.getWebServer().getPort());

@@ -4,8 +4,6 @@ import io.meshgate.app.routing.ActiveRoutes;
 import io.meshgate.app.routing.MeshListener;
 import io.meshgate.app.routing.RouteTable;
 import java.net.InetSocketAddress;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -29,11 +27,11 @@ public final class DirectProxyHandler implements HttpHandler {
     private final HttpHandler next;
     private final ActiveRoutes active;
     private final DirectProxy proxy;
-    private final Set<Integer> trafficPorts;
+    private final TrafficPorts trafficPorts;
     private final MeshListener mesh;
 
     DirectProxyHandler(
-            HttpHandler next, ActiveRoutes active, DirectProxy proxy, Set<Integer> trafficPorts, MeshListener mesh) {
+            HttpHandler next, ActiveRoutes active, DirectProxy proxy, TrafficPorts trafficPorts, MeshListener mesh) {
         this.next = next;
         this.active = active;
         this.proxy = proxy;
@@ -84,10 +82,5 @@ public final class DirectProxyHandler implements HttpHandler {
             return null;
         }
         return route;
-    }
-
-    /** The ports of the traffic listener(s), filled in as servers start. */
-    static Set<Integer> newPortSet() {
-        return new CopyOnWriteArraySet<>();
     }
 }

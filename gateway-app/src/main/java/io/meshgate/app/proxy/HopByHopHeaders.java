@@ -35,7 +35,7 @@ public final class HopByHopHeaders {
 
     private HopByHopHeaders() {}
 
-    static void remove(HttpHeaders headers) {
+    public static void remove(HttpHeaders headers) {
         String connection = headers.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
             removeOptions(headers, connection);

@@ -58,6 +58,20 @@ public final class RouteTable {
         return matched == null ? null : matched.direct();
     }
 
+    /**
+     * The public-listener route a request as Netty decoded it takes, as {@link
+     * #directRoute(ServerHttpRequest)} answers, for the HTTP/1.1 pass-through: null when no route
+     * matches, and also when the matching route has filters (Spring Cloud Gateway's path serves it).
+     */
+    public DirectRoute directRoute(io.netty.handler.codec.http.HttpRequest request) {
+        for (CompiledRoute candidate : publicRoutes) {
+            if (candidate.matcher().matches(request)) {
+                return candidate.direct();
+            }
+        }
+        return null;
+    }
+
     /** The direct-proxy form of the request's mesh-listener route, or null. */
     public DirectRoute meshDirectRoute(ServerHttpRequest request) {
         CompiledRoute matched = first(meshRoutes, request);

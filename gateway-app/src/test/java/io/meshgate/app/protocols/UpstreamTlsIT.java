@@ -219,6 +219,13 @@ class UpstreamTlsIT {
             assertThat(after).isNotNull().isSameAs(before);
         } finally {
             gateway.deleteFile("extra.yaml");
+            // Served again without it before the next test reads the active version.
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> !gateway.context()
+                    .getBean(io.meshgate.app.routing.ActiveRoutes.class)
+                    .current()
+                    .runtime()
+                    .pools()
+                    .containsKey("extra"));
         }
     }
 
