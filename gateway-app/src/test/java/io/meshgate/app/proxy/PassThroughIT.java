@@ -69,7 +69,8 @@ class PassThroughIT {
     }
 
     private static boolean answer(ScriptedUpstream.Request request, OutputStream out) throws IOException {
-        switch (request.path()) {
+        String path = request.path();
+        switch (path.contains("?") ? path.substring(0, path.indexOf('?')) : path) {
             case "/s/stale", "/s/stale-post" -> {
                 if (request.onConnection() > 1) {
                     return false; // closes a kept-alive connection as the next request arrives
@@ -95,6 +96,23 @@ class PassThroughIT {
             case "/s/stall" -> {
                 write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst");
                 return true; // the other 95 bytes never come
+            }
+            case "/s/garbage" -> {
+                write(out, "HTTP/1.1 2xx Fine\r\nContent-Length: 2\r\n\r\nok");
+                return true;
+            }
+            case "/s/huge-head" -> {
+                write(out, "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(64 * 1024) + "\r\nContent-Length: 2\r\n\r\nok");
+                return true;
+            }
+            case "/s/slow" -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
+                return true;
             }
             case "/s/hang" -> {
                 return true; // no answer
@@ -230,6 +248,62 @@ class PassThroughIT {
                         + ": no response within the route timeout 300ms\n");
         assertThat(tookMillis).isBetween(250L, 5_000L);
         await().atMost(Duration.ofSeconds(5)).until(() -> scripted.closedByPeer() > closedBefore);
+    }
+
+    @Test
+    void anAnswerThatCannotBeDecodedIs502AndItsConnectionIsNotKept() throws Exception {
+        for (String path : List.of("/s/garbage", "/s/huge-head")) {
+            int closedBefore = scripted.closedByPeer();
+            HttpResponse<String> response = get(path, "x-meshgate-debug", "attempts");
+            assertThat(response.statusCode()).as(path).isEqualTo(502);
+            assertThat(response.body()).as(path).startsWith("upstream 'scripted' endpoint " + scripted.address());
+            // Each attempt (the default policy retries a GET on a broken answer) closed its connection.
+            int attempts = Integer.parseInt(
+                    response.headers().firstValue("x-meshgate-attempts").orElseThrow());
+            await().atMost(Duration.ofSeconds(5)).until(() -> scripted.closedByPeer() >= closedBefore + attempts);
+        }
+        assertThat(get("/s/chunked").body()).isEqualTo("hello world");
+    }
+
+    @Test
+    void manyPipelinedRequestsAreAnsweredInOrder() throws Exception {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 1; i <= 6; i++) {
+            requests.append(i % 2 == 0 ? "GET /s/chunked" : "GET /n" + i).append(" HTTP/1.1\r\nHost: x\r\n");
+            requests.append(i == 6 ? "Connection: close\r\n\r\n" : "\r\n");
+        }
+        String answers = exchange(requests.toString());
+        assertThat(Pattern.compile("HTTP/1.1 200 OK").matcher(answers).results().count())
+                .isEqualTo(6);
+        int n1 = answers.indexOf("\"uri\":\"/n1\"");
+        int n3 = answers.indexOf("\"uri\":\"/n3\"");
+        int n5 = answers.indexOf("\"uri\":\"/n5\"");
+        assertThat(n1).isPositive().isLessThan(n3);
+        assertThat(n3).isLessThan(n5);
+        assertThat(answers).endsWith("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void aRequestArrivingWhileAPipelinedOneRunsIsAnsweredInItsTurn() throws Exception {
+        String id = Long.toString(System.nanoTime());
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /s/slow?" + id + "-1 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /s/slow?" + id
+                            + "-2 HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // The second is under way (the end of its request still waits behind it) when the third comes.
+            await().atMost(Duration.ofSeconds(5)).until(() -> scripted.requests().stream()
+                    .anyMatch(r -> r.path().endsWith(id + "-2")));
+            out.write(("GET /s/slow?" + id + "-3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int first = answers.indexOf(id + "-1");
+            int second = answers.indexOf(id + "-2");
+            int third = answers.indexOf(id + "-3");
+            assertThat(first).as(answers).isPositive().isLessThan(second);
+            assertThat(second).as(answers).isLessThan(third);
+        }
     }
 
     /** Sends raw bytes and reads until the gateway closes the connection. */

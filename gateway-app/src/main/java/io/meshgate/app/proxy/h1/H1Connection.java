@@ -1,6 +1,7 @@
 package io.meshgate.app.proxy.h1;
 
 import io.meshgate.app.proxy.DirectRoute;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -44,6 +45,8 @@ final class H1Connection extends ChannelDuplexHandler {
     private boolean swallowing; // the rest of the current request (its end) is dropped
     private boolean left; // HTTP/2 or a protocol switch took over: everything passes through
     private boolean reactorIdleHandler = true; // Reactor Netty's idle handler may be in the pipeline
+    private boolean reactorServed; // Reactor Netty answered a request of this connection
+    private boolean closing; // an answer that closes the connection went out
     private ArrayDeque<Object> queued;
     private ChannelPromise closeRequested;
     private long idleSinceNanos = System.nanoTime();
@@ -72,11 +75,14 @@ final class H1Connection extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (exchange != null || (queued != null && !queued.isEmpty())) {
-            if (swallowing || toReactor) {
-                process(msg); // the rest of the request in hand
-                return;
-            }
+        if (closing) {
+            // After an answer that closes the connection nothing more is answered (as Reactor Netty does).
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        boolean waiting = queued != null && !queued.isEmpty();
+        if (waiting || (exchange != null && !swallowing && !toReactor)) {
+            // Behind the exchange under way (pipelining), or behind messages that are: in order.
             if (queued == null) {
                 queued = new ArrayDeque<>();
             }
@@ -119,9 +125,16 @@ final class H1Connection extends ChannelDuplexHandler {
         }
         swallowing = !(msg instanceof LastHttpContent);
         if (reactorIdleHandler) {
-            // Reactor Netty's idle timeout would close the connection during a slow response.
+            // Reactor Netty's idle timeout would close the connection during a slow response. Once it
+            // served a request here it may add it back late (after its response is flushed): looked
+            // for at every exchange of such a connection.
             IdleTimeoutHandler.removeIdleTimeoutHandler(ctx.pipeline());
-            reactorIdleHandler = false;
+            reactorIdleHandler = reactorServed;
+        }
+        ChannelConfig config = ctx.channel().config();
+        if (config.isAutoRead()) {
+            // Reactor Netty turns auto-read on after its responses; this handler reads on demand.
+            config.setAutoRead(false);
         }
         busy = true;
         H1Exchange started = new H1Exchange(this, ctx, passThrough.upstreams(), route, request, passThrough.hsts(tls));
@@ -138,6 +151,7 @@ final class H1Connection extends ChannelDuplexHandler {
         busy = false;
         if (!keepAlive) {
             // The response closes the connection; whatever came after it is not answered.
+            closing = true;
             releaseQueued();
             if (closeRequested != null) {
                 ChannelPromise promise = closeRequested;
@@ -149,7 +163,8 @@ final class H1Connection extends ChannelDuplexHandler {
         idleSinceNanos = System.nanoTime();
         if (queued != null && !queued.isEmpty()) {
             int reactorBefore = reactorPending;
-            while (exchange == null && !queued.isEmpty()) {
+            // Up to the next exchange's head and the rest of its request (its end is dropped).
+            while (!queued.isEmpty() && (exchange == null || swallowing || toReactor)) {
                 process(queued.poll());
             }
             if (reactorPending != reactorBefore) {
@@ -185,6 +200,7 @@ final class H1Connection extends ChannelDuplexHandler {
                 }
             } else if (msg instanceof LastHttpContent) {
                 reactorPending--;
+                reactorServed = true;
                 reactorIdleHandler = true; // it adds it back when its response ends
                 if (reactorPending == 0) {
                     idleSinceNanos = System.nanoTime();
@@ -199,8 +215,12 @@ final class H1Connection extends ChannelDuplexHandler {
         H1Exchange current = exchange;
         if (current != null && ctx.channel().isActive()) {
             // A graceful shutdown closing idle connections: this one is not idle; it closes after the response.
-            closeRequested = promise;
-            current.closeAfterResponse();
+            if (closeRequested == null) {
+                closeRequested = promise;
+                current.closeAfterResponse();
+            } else {
+                ctx.channel().closeFuture().addListener(closed -> promise.trySuccess());
+            }
             return;
         }
         ctx.close(promise);

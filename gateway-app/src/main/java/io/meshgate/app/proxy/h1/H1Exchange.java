@@ -93,6 +93,7 @@ final class H1Exchange implements SentResponse {
     private boolean informational; // a 1xx response is being skipped
     private boolean upstreamKeepAlive;
     private Throwable upstreamError; // what broke the current connection, before it closed
+    private boolean malformed; // the current attempt's answer could not be decoded
 
     private boolean headSent;
     private int status;
@@ -200,6 +201,7 @@ final class H1Exchange implements SentResponse {
     private void send(UpstreamConnection connection) {
         upstream = connection;
         upstreamError = null;
+        malformed = false;
         connection.bind(this, attemptTimeoutNanos);
         HttpHeaders headers = request.headers();
         // Host names the endpoint, as Spring Cloud Gateway sends it by default.
@@ -358,6 +360,12 @@ final class H1Exchange implements SentResponse {
         }
     }
 
+    /** The upstream's answer could not be decoded: its connection closes, and the attempt fails. */
+    void upstreamMalformed(Throwable cause) {
+        malformed = true;
+        upstreamError(cause);
+    }
+
     /** The current attempt's connection closed before its response ended. */
     void upstreamClosed(UpstreamConnection connection) {
         if (connection != upstream) {
@@ -369,7 +377,7 @@ final class H1Exchange implements SentResponse {
             retry(); // the response being dropped was cut short; the retry goes on regardless
             return;
         }
-        if (!responded && reused && !replacedStale && isIdempotent()) {
+        if (!responded && !malformed && reused && !replacedStale && isIdempotent()) {
             // A kept-alive connection the upstream had closed as it went idle: once more, on a new one.
             replacedStale = true;
             reused = false;

@@ -115,8 +115,17 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             close();
             return;
         }
+        HttpObject message = (HttpObject) msg;
+        if (message.decoderResult().isFailure()) {
+            // A malformed response (bad status line, chunk, or headers over the limit): Netty's decoder
+            // drops the rest, so the connection is done; the attempt fails as Reactor Netty's would.
+            ReferenceCountUtil.release(msg);
+            owner.upstreamMalformed(message.decoderResult().cause());
+            ctx.close();
+            return;
+        }
         lastReadNanos = System.nanoTime();
-        owner.upstreamRead(this, (HttpObject) msg);
+        owner.upstreamRead(this, message);
     }
 
     @Override
