@@ -1,17 +1,10 @@
 package io.meshgate.app.proxy;
 
-import io.meshgate.app.observe.ObservedAttempt;
 import io.meshgate.app.observe.ObservedRequest;
 import io.meshgate.balance.Endpoint;
-import io.meshgate.balance.FailureKind;
 import io.meshgate.balance.Lease;
-import io.meshgate.balance.UpstreamPool;
 import io.meshgate.retry.ReplayableBody;
 import io.meshgate.retry.RetryPlan;
-import io.meshgate.retry.RetryReason;
-import io.meshgate.retry.TriedEndpoints;
-import io.meshgate.retry.UpstreamGuard;
-import io.meshgate.route.UpstreamFailure;
 import io.meshgate.transport.EndpointClients;
 import io.meshgate.transport.UpstreamClient;
 import io.netty.buffer.ByteBuf;
@@ -20,12 +13,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AsciiString;
 import java.time.Duration;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -38,20 +28,20 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The attempts of one request on the direct path: the first to an endpoint the upstream's balancer
- * picks, each retry (by the route's {@link RetryPlan}: condition, safe to repeat, attempts, deadline,
- * budget) to an endpoint not tried yet after a backoff. Each attempt asks the upstream's circuit
- * breaker first (open: the fallback upstream, or 503 at once) and reports its result to the lease
- * and the breaker. A retried attempt's response is drained, never shown to the client.
+ * The attempts of one request on the direct path over Reactor Netty's client: the first to an
+ * endpoint the upstream's balancer picks, each retry (by the route's {@link RetryPlan}: condition,
+ * safe to repeat, attempts, deadline, budget) to an endpoint not tried yet after a backoff. The
+ * bookkeeping (breaker, lease, observer, retry decision) is {@link RequestAttempts}, shared with the
+ * HTTP/1.1 pass-through; this class sends, streams and answers. A retried attempt's response is
+ * drained, never shown to the client.
  *
  * <p>It is a {@code Mono} itself: the step after an attempt ({@code attempt.then(this)}), which
  * starts the next attempt if the last one decided to retry and else completes. So the first attempt
- * costs this one object over a plain proxy; tried endpoints, a request body kept for replay and the
- * backoff timer exist only for requests that need them.
+ * costs this object and its {@link RequestAttempts} over a plain proxy; tried endpoints, a request
+ * body kept for replay and the backoff timer exist only for requests that need them.
  */
 final class DirectAttempts extends Mono<Void> {
 
-    private static final Logger log = LoggerFactory.getLogger(DirectAttempts.class);
     /** Answers up to this size leave with their head in one write ({@link #isSmallHttp1Body}). */
     static final int SINGLE_WRITE_MAX_BYTES = 16 * 1024;
 
@@ -63,19 +53,11 @@ final class DirectAttempts extends Mono<Void> {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final ObservedRequest observed; // [observe] tracing, access log
-    private ObservedAttempt observedAttempt; // [observe] the current attempt's client span
-    private RetryReason retryReason; // why the current attempt is a retry (null for the first)
-    private final long start;
-    private UpstreamGuard guard;
+    private final RequestAttempts attempts;
     private final boolean debugAttempts;
     private boolean sendsBody;
     private ReplayableBody body; // null: no body, or a route that does not retry
-    private TriedEndpoints tried; // made at the first retry
-    private int attempt;
     private Lease lease;
-    private boolean breakerHeld; // a breaker permission awaits its report
-    private long attemptTimeoutNanos;
-    private long retryDelayNanos = -1;
 
     DirectAttempts(
             EndpointClients clients,
@@ -89,18 +71,15 @@ final class DirectAttempts extends Mono<Void> {
         this.plan = route.retry();
         this.request = request;
         this.response = response;
-        this.start = System.nanoTime();
+        this.attempts = new RequestAttempts(route, request.method().name(), observed);
         this.debugAttempts = RetryPlan.wantsAttempts(request.requestHeaders().get(RetryPlan.DEBUG_HEADER));
     }
 
     Mono<Void> run() {
-        guard = plan.guard(route.backends().pick());
+        attempts.begin();
         sendsBody = hasBody(request);
-        if (plan.enabled()) {
-            guard.budget().deposit();
-            if (sendsBody) {
-                body = new ReplayableBody(request.receive().retain(), plan.bufferBody());
-            }
+        if (plan.enabled() && sendsBody) {
+            body = new ReplayableBody(request.receive().retain(), plan.bufferBody());
         }
         Mono<Void> attempts = attempt().doOnCancel(this::cancelled);
         return (body == null ? attempts : attempts.doFinally(signal -> body.release()))
@@ -108,30 +87,13 @@ final class DirectAttempts extends Mono<Void> {
     }
 
     private Mono<Void> attempt() {
-        attempt++;
-        UpstreamPool pool = guard.admit();
-        if (pool == null) {
-            return answer(HttpResponseStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
-        }
-        breakerHeld = guard.holdsPermission(pool);
-        Lease acquired = attempt == 1 ? pool.acquire() : pool.acquire(tried);
+        Lease acquired = attempts.next();
         if (acquired == null) {
-            observed.upstream(pool.name()); // [observe]
-            releaseBreaker();
-            return answer(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream '" + pool.name() + "' has no ready endpoints\n");
+            return answer(HttpResponseStatus.SERVICE_UNAVAILABLE, attempts.refusal());
         }
         lease = acquired;
-        observedAttempt = observed.attempt( // [observe] client span
-                acquired.upstream(), acquired.endpoint(), attempt, retryReason == null ? null : retryReason.label());
-        Duration timeout;
-        if (attempt == 1) {
-            timeout = route.firstAttemptTimeout();
-            attemptTimeoutNanos = timeout.toNanos();
-        } else {
-            attemptTimeoutNanos = plan.attemptTimeoutNanos(System.nanoTime(), start + plan.timeoutNanos());
-            timeout = Duration.ofNanos(attemptTimeoutNanos);
-        }
+        Duration timeout =
+                attempts.number() == 1 ? route.firstAttemptTimeout() : Duration.ofNanos(attempts.attemptTimeoutNanos());
         UpstreamClient own = acquired.pool().client(); // TLS, h2c, h2: the upstream's own client
         return sender(own, acquired.endpoint())
                 .send((upstreamRequest, outbound) -> send(upstreamRequest, outbound, timeout))
@@ -166,7 +128,7 @@ final class DirectAttempts extends Mono<Void> {
             // The one TE value HTTP/2 allows, which gRPC servers expect: the client can read trailers.
             headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
-        observedAttempt.inject(headers); // [observe]
+        attempts.observedAttempt().inject(headers); // [observe]
         if (sendsBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             // Transfer-Encoding is hop-by-hop: a body of unknown length goes upstream chunked anew
             // (without it the upstream would read a request without a body).
@@ -176,18 +138,12 @@ final class DirectAttempts extends Mono<Void> {
             return outbound.send(body.attempt());
         }
         // Without a kept body only the first attempt reads the client's (a retry has none to send).
-        return attempt == 1 ? outbound.send(request.receive().retain()) : outbound;
+        return attempts.number() == 1 ? outbound.send(request.receive().retain()) : outbound;
     }
 
     private Publisher<Void> respond(HttpClientResponse upstreamResponse, ByteBufFlux upstreamBody) {
         int status = upstreamResponse.status().code();
-        lease.complete(status);
-        observedAttempt.responded(status); // [observe]
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().onResponse(status, System.nanoTime() - lease.startNanos());
-        }
-        if (plan.conditions().retries(request.method().name(), status) && mayRetry(RetryReason.STATUS)) {
+        if (attempts.responded(status, body)) {
             return upstreamBody.then(); // drained: the buffers are released as they arrive
         }
         response.status(upstreamResponse.status());
@@ -201,7 +157,7 @@ final class DirectAttempts extends Mono<Void> {
             headers.set(STRICT_TRANSPORT_SECURITY, hsts);
         }
         if (debugAttempts) {
-            headers.set(RetryPlan.ATTEMPTS_HEADER, attempt);
+            headers.set(RetryPlan.ATTEMPTS_HEADER, attempts.number());
         }
         if (upstreamResponse.version().majorVersion() == 2 && GrpcTrailers.isGrpc(headers)) {
             GrpcTrailers.forward(upstreamResponse, response);
@@ -210,8 +166,7 @@ final class DirectAttempts extends Mono<Void> {
                 // As one buffer, Reactor Netty writes head and body in one call, not two.
                 ? upstreamBody.aggregate().retain()
                 : upstreamBody.retain();
-        return response.send(body)
-                .then(Mono.fromRunnable(() -> route.meters().record(status, System.nanoTime() - start)));
+        return response.send(body).then(Mono.fromRunnable(() -> attempts.record(status)));
     }
 
     /**
@@ -239,86 +194,38 @@ final class DirectAttempts extends Mono<Void> {
     }
 
     private Mono<Void> failed(Throwable error) {
-        boolean perTryTimeout = error instanceof ReadTimeoutException && plan.perTryTimeoutFired(attemptTimeoutNanos);
-        UpstreamFailure failure = perTryTimeout
-                ? UpstreamFailure.perTryTimeout(attemptTimeoutNanos / 1_000_000)
-                : UpstreamFailure.of(error, route.timeout().toMillis());
-        FailureKind kind = failure.kind();
-        lease.fail(kind);
-        observedAttempt.failed(error); // [observe]
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().onFailure(kind, System.nanoTime() - lease.startNanos());
-        }
-        String endpoint = lease.endpoint().address();
-        if (response.hasSentHeaders()) {
+        boolean started = response.hasSentHeaders();
+        RequestAttempts.Failed failed = attempts.failed(error, started, body);
+        if (started) {
             // The response is under way: all that is left is to cut it short, which the client sees.
-            route.meters().record(failure.status().value(), System.nanoTime() - start);
-            log.debug(
-                    "Route {} upstream {} endpoint {} failed mid-response: {}",
-                    route.id(),
-                    lease.upstream(),
-                    endpoint,
-                    error.toString());
             return Mono.error(error);
         }
-        // A connect failure never sent a byte; anything else may have reached the upstream.
-        boolean sent = kind != FailureKind.CONNECT;
-        if ((kind != FailureKind.TIMEOUT || perTryTimeout)
-                && plan.conditions().retries(request.method().name(), kind, sent)
-                && mayRetry(RetryReason.of(kind))) {
+        if (failed.retry()) {
             return Mono.empty();
         }
-        return answer(HttpResponseStatus.valueOf(failure.status().value()), failure.body(lease.upstream(), endpoint));
-    }
-
-    /** Decides whether to retry (the backoff is then kept for {@link #subscribe}) and remembers the endpoint. */
-    private boolean mayRetry(RetryReason reason) {
-        long delay = plan.retryDelayNanos(attempt, System.nanoTime(), start + plan.timeoutNanos(), guard, reason, body);
-        if (delay < 0) {
-            return false;
-        }
-        if (tried == null) {
-            tried = new TriedEndpoints(plan.attempts());
-        }
-        tried.add(lease.endpoint());
-        retryReason = reason;
-        retryDelayNanos = delay;
-        return true;
+        return answer(HttpResponseStatus.valueOf(failed.status()), failed.body());
     }
 
     /** The step after an attempt: the next attempt after its backoff if one was decided, else done. */
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
-        long delay = retryDelayNanos;
+        long delay = attempts.takeRetryDelayNanos();
         if (delay < 0) {
             Operators.complete(actual);
             return;
         }
-        retryDelayNanos = -1;
         Mono<Void> next = Mono.defer(this::attempt);
         (delay == 0 ? next : Mono.delay(Duration.ofNanos(delay)).then(next)).subscribe(actual);
     }
 
     private void cancelled() {
-        Lease current = lease;
-        if (current != null) {
-            current.cancel();
-        }
-        releaseBreaker();
-    }
-
-    private void releaseBreaker() {
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().releasePermission();
-        }
+        attempts.cancel();
     }
 
     private Mono<Void> answer(HttpResponseStatus status, String text) {
-        route.meters().record(status.code(), System.nanoTime() - start);
+        attempts.record(status.code());
         if (debugAttempts) {
-            response.header(RetryPlan.ATTEMPTS_HEADER, Integer.toString(attempt));
+            response.header(RetryPlan.ATTEMPTS_HEADER, Integer.toString(attempts.number()));
         }
         return DirectProxy.plain(response, status, text);
     }

@@ -1,18 +1,12 @@
 package io.meshgate.app.proxy.h1;
 
-import io.meshgate.app.observe.ObservedAttempt;
 import io.meshgate.app.observe.ObservedRequest;
 import io.meshgate.app.observe.SentResponse;
 import io.meshgate.app.proxy.DirectRoute;
 import io.meshgate.app.proxy.HopByHopHeaders;
-import io.meshgate.balance.FailureKind;
+import io.meshgate.app.proxy.RequestAttempts;
 import io.meshgate.balance.Lease;
-import io.meshgate.balance.UpstreamPool;
 import io.meshgate.retry.RetryPlan;
-import io.meshgate.retry.RetryReason;
-import io.meshgate.retry.TriedEndpoints;
-import io.meshgate.retry.UpstreamGuard;
-import io.meshgate.route.UpstreamFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -36,8 +30,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.SignalType;
 
 /**
@@ -55,7 +47,6 @@ import reactor.core.publisher.SignalType;
  */
 final class H1Exchange implements SentResponse {
 
-    private static final Logger log = LoggerFactory.getLogger(H1Exchange.class);
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     private static final AsciiString ATTEMPTS = AsciiString.cached(RetryPlan.ATTEMPTS_HEADER);
 
@@ -63,25 +54,15 @@ final class H1Exchange implements SentResponse {
     private final ChannelHandlerContext ctx;
     private final UpstreamConnections upstreams;
     private final DirectRoute route;
-    private final RetryPlan plan;
     private final HttpRequest request;
     private final boolean head;
     private final boolean http10;
     private final String hsts; // null: none
     private final boolean debugAttempts;
-    private final long start = System.nanoTime();
     private ObservedRequest observed; // [observe] tracing, access log
-    private ObservedAttempt observedAttempt; // [observe] the current attempt's client span
+    private RequestAttempts attempts;
     private boolean keepAlive; // the client connection stays open after this response
-
-    private UpstreamGuard guard;
-    private TriedEndpoints tried; // made at the first retry
-    private RetryReason retryReason; // why the current attempt is a retry (null for the first)
-    private int attempt;
     private Lease lease;
-    private boolean breakerHeld; // a breaker permission awaits its report
-    private long attemptTimeoutNanos;
-    private long retryDelayNanos = -1;
     private ScheduledFuture<?> backoff;
 
     private UpstreamConnection upstream; // the current attempt's connection
@@ -112,7 +93,6 @@ final class H1Exchange implements SentResponse {
         this.ctx = ctx;
         this.upstreams = upstreams;
         this.route = route;
-        this.plan = route.retry();
         this.request = request;
         this.head = request.method().equals(HttpMethod.HEAD);
         this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
@@ -124,14 +104,12 @@ final class H1Exchange implements SentResponse {
     /** Starts the first attempt; the request's headers are fixed and its observation started. */
     void start(ObservedRequest observation) {
         this.observed = observation;
+        this.attempts = new RequestAttempts(route, request.method().name(), observation);
         HttpHeaders headers = request.headers();
         HopByHopHeaders.remove(headers);
         // Upstream connections are kept alive whatever the client's protocol.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        guard = plan.guard(route.backends().pick());
-        if (plan.enabled()) {
-            guard.budget().deposit();
-        }
+        attempts.begin();
         attempt();
     }
 
@@ -140,26 +118,12 @@ final class H1Exchange implements SentResponse {
         if (done) {
             return;
         }
-        attempt++;
-        UpstreamPool pool = guard.admit();
-        if (pool == null) {
-            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, guard.breakerOpenBody());
-            return;
-        }
-        breakerHeld = guard.holdsPermission(pool);
-        Lease acquired = attempt == 1 ? pool.acquire() : pool.acquire(tried);
+        Lease acquired = attempts.next();
         if (acquired == null) {
-            observed.upstream(pool.name()); // [observe]
-            releaseBreaker();
-            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream '" + pool.name() + "' has no ready endpoints\n");
+            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, attempts.refusal());
             return;
         }
         lease = acquired;
-        observedAttempt = observed.attempt( // [observe] client span
-                acquired.upstream(), acquired.endpoint(), attempt, retryReason == null ? null : retryReason.label());
-        attemptTimeoutNanos = attempt == 1
-                ? route.firstAttemptTimeout().toNanos()
-                : plan.attemptTimeoutNanos(System.nanoTime(), start + plan.timeoutNanos());
         responded = false;
         replacedStale = false;
         UpstreamConnection idle = upstreams.idle(acquired.endpoint());
@@ -202,11 +166,11 @@ final class H1Exchange implements SentResponse {
         upstream = connection;
         upstreamError = null;
         malformed = false;
-        connection.bind(this, attemptTimeoutNanos);
+        connection.bind(this, attempts.attemptTimeoutNanos());
         HttpHeaders headers = request.headers();
         // Host names the endpoint, as Spring Cloud Gateway sends it by default.
         headers.set(HttpHeaderNames.HOST, lease.endpoint().address());
-        observedAttempt.inject(headers); // [observe]
+        attempts.observedAttempt().inject(headers); // [observe]
         Channel channel = connection.channel;
         channel.write(request, channel.voidPromise());
         channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
@@ -224,21 +188,6 @@ final class H1Exchange implements SentResponse {
                 informational = true; // 100 or 103: the final answer follows
             } else {
                 responseHead(response, code);
-                if (draining || done) {
-                    ReferenceCountUtil.release(msg);
-                    if (msg instanceof LastHttpContent) {
-                        responseEnded(connection);
-                    }
-                    return;
-                }
-                if (msg instanceof LastHttpContent) {
-                    // A whole response in one message: written as it is, then ended.
-                    endResponse(connection, msg);
-                    return;
-                }
-                ctx.write(msg, ctx.voidPromise());
-                needsFlush = true;
-                return;
             }
         }
         if (informational || draining || done) {
@@ -268,13 +217,7 @@ final class H1Exchange implements SentResponse {
         responded = true;
         status = code;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        lease.complete(code);
-        observedAttempt.responded(code); // [observe]
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().onResponse(code, System.nanoTime() - lease.startNanos());
-        }
-        if (plan.conditions().retries(request.method().name(), code) && mayRetry(RetryReason.STATUS)) {
+        if (attempts.responded(code, null)) {
             draining = true; // read to its end (so the connection can be kept), never shown to the client
             return;
         }
@@ -284,7 +227,7 @@ final class H1Exchange implements SentResponse {
             headers.set(STRICT_TRANSPORT_SECURITY, hsts);
         }
         if (debugAttempts) {
-            headers.setInt(ATTEMPTS, attempt);
+            headers.setInt(ATTEMPTS, attempts.number());
         }
         contentLength = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         boolean bodiless = head || code == 204 || code == 304;
@@ -314,7 +257,7 @@ final class H1Exchange implements SentResponse {
         ChannelFuture written = ctx.writeAndFlush(last);
         upstream = null;
         giveBack(connection);
-        route.meters().record(status, System.nanoTime() - start);
+        attempts.record(status);
         finish(SignalType.ON_COMPLETE, written);
     }
 
@@ -416,61 +359,23 @@ final class H1Exchange implements SentResponse {
         if (done) {
             return;
         }
-        boolean perTryTimeout = error instanceof ReadTimeoutException && plan.perTryTimeoutFired(attemptTimeoutNanos);
-        UpstreamFailure failure = perTryTimeout
-                ? UpstreamFailure.perTryTimeout(attemptTimeoutNanos / 1_000_000)
-                : UpstreamFailure.of(error, route.timeout().toMillis());
-        FailureKind kind = failure.kind();
-        lease.fail(kind);
-        observedAttempt.failed(error); // [observe]
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().onFailure(kind, System.nanoTime() - lease.startNanos());
-        }
-        String endpoint = lease.endpoint().address();
+        RequestAttempts.Failed failed = attempts.failed(error, headSent, null);
         if (headSent) {
             // The response is under way: all that is left is to cut it short, which the client sees.
-            route.meters().record(failure.status().value(), System.nanoTime() - start);
-            log.debug(
-                    "Route {} upstream {} endpoint {} failed mid-response: {}",
-                    route.id(),
-                    lease.upstream(),
-                    endpoint,
-                    error.toString());
             keepAlive = false;
             finish(SignalType.ON_ERROR, ctx.close());
             return;
         }
-        // A connect failure never sent a byte; anything else may have reached the upstream.
-        boolean sent = kind != FailureKind.CONNECT;
-        if ((kind != FailureKind.TIMEOUT || perTryTimeout)
-                && plan.conditions().retries(request.method().name(), kind, sent)
-                && mayRetry(RetryReason.of(kind))) {
+        if (failed.retry()) {
             retry();
             return;
         }
-        answer(HttpResponseStatus.valueOf(failure.status().value()), failure.body(lease.upstream(), endpoint));
+        answer(HttpResponseStatus.valueOf(failed.status()), failed.body());
     }
 
-    /** Decides whether to retry (the backoff is kept for {@link #retry}) and remembers the endpoint. */
-    private boolean mayRetry(RetryReason reason) {
-        long delay = plan.retryDelayNanos(attempt, System.nanoTime(), start + plan.timeoutNanos(), guard, reason, null);
-        if (delay < 0) {
-            return false;
-        }
-        if (tried == null) {
-            tried = new TriedEndpoints(plan.attempts());
-        }
-        tried.add(lease.endpoint());
-        retryReason = reason;
-        retryDelayNanos = delay;
-        return true;
-    }
-
-    /** The next attempt, after the backoff {@link #mayRetry} decided. */
+    /** The next attempt, after the backoff the retry decision set. */
     private void retry() {
-        long delay = retryDelayNanos;
-        retryDelayNanos = -1;
+        long delay = attempts.takeRetryDelayNanos();
         if (delay <= 0) {
             attempt();
         } else {
@@ -480,7 +385,7 @@ final class H1Exchange implements SentResponse {
 
     /** Answers the client with meshgate's own response (503, 504, 502) and ends the request. */
     private void answer(HttpResponseStatus answer, String text) {
-        route.meters().record(answer.code(), System.nanoTime() - start);
+        attempts.record(answer.code());
         ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), text);
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer, body);
         HttpHeaders headers = response.headers();
@@ -490,7 +395,7 @@ final class H1Exchange implements SentResponse {
             headers.set(STRICT_TRANSPORT_SECURITY, hsts);
         }
         if (debugAttempts) {
-            headers.setInt(ATTEMPTS, attempt);
+            headers.setInt(ATTEMPTS, attempts.number());
         }
         frame(headers);
         status = answer.code();
@@ -525,23 +430,13 @@ final class H1Exchange implements SentResponse {
             upstream = null;
             current.close(); // mid-response: not reusable
         }
-        if (lease != null) {
-            lease.cancel();
-        }
-        releaseBreaker();
+        attempts.cancel();
         observed.end(SignalType.CANCEL); // [observe]
     }
 
     /** Shutting down: the client's connection closes after this response. */
     void closeAfterResponse() {
         keepAlive = false;
-    }
-
-    private void releaseBreaker() {
-        if (breakerHeld) {
-            breakerHeld = false;
-            guard.breaker().releasePermission();
-        }
     }
 
     @Override
