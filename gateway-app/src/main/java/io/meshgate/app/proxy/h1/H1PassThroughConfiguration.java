@@ -48,7 +48,9 @@ public class H1PassThroughConfiguration {
         return factory -> factory.addServerCustomizers(passThrough::apply);
     }
 
+    /** With {@code server.shutdown=immediate} nothing waits for requests in flight, these neither. */
     @Bean
+    @ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
     H1Drain h1Drain(
             H1PassThrough passThrough,
             @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration phaseTimeout) {
