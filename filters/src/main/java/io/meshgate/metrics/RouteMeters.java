@@ -47,6 +47,21 @@ public final class RouteMeters {
         timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Removes the series of routes the serving configuration no longer has (a route that comes back
+     * starts from zero); also their {@code meshgate.authz.denied} counters.
+     */
+    public static void retainRoutes(MeterRegistry registry, java.util.Set<String> serving) {
+        for (String name : new String[] {"meshgate.route.requests", "meshgate.authz.denied"}) {
+            for (io.micrometer.core.instrument.Meter meter : registry.find(name).meters()) {
+                String route = meter.getId().getTag("route");
+                if (route != null && !serving.contains(route)) {
+                    registry.remove(meter);
+                }
+            }
+        }
+    }
+
     private Timer register(int index) {
         // The registry returns the same meter for the same id, so a race or a reload registers once.
         Timer timer = Timer.builder("meshgate.route.requests")

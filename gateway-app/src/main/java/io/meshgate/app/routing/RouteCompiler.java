@@ -88,7 +88,7 @@ public final class RouteCompiler {
 
     /**
      * The table now serves: its health checks start, the previous table's stop, the series of upstreams
-     * it no longer has go, and discovery stops watching the services no longer used.
+     * and routes it no longer has go, and discovery stops watching the services no longer used.
      */
     public void activated(RouteTable table) {
         activation.lock();
@@ -109,6 +109,11 @@ public final class RouteCompiler {
             activation.unlock();
         }
         discovery.retain(services(table.source()));
+        RouteMeters.retainRoutes(
+                meters,
+                table.routes().stream()
+                        .map(org.springframework.cloud.gateway.route.Route::getId)
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     public RouteTable compile(RouteConfig config) throws ConfigException {

@@ -116,6 +116,7 @@ class UpstreamMetricsIT {
 
     @Test
     void seriesFollowTheServingConfigurationAcrossReloads() {
+        send("/direct/x", null, null, HttpStatus.OK);
         String before = gateway.prometheus();
         String withExtra = ROUTES.replace("\nroutes:\n", "\n" + EXTRA + "\n");
         try {
@@ -123,12 +124,15 @@ class UpstreamMetricsIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> send("/extra/x", null, null, HttpStatus.OK));
             send("/extra/x", null, null, HttpStatus.OK);
             assertThat(count(gateway.prometheus(), "extra", "2xx")).isGreaterThanOrEqualTo(2);
+            assertThat(gateway.prometheus()).contains("meshgate_route_requests_seconds_count{route=\"extra\"");
         } finally {
             gateway.writeRoutes(ROUTES);
         }
         // The upstream left: its series go. The others carried on: not reset by the two reloads.
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(gateway.prometheus()).doesNotContain("upstream=\"extra\""));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.prometheus())
+                .doesNotContain("upstream=\"extra\"")
+                .doesNotContain("route=\"extra\""));
+        assertThat(gateway.prometheus()).contains("meshgate_route_requests_seconds_count{route=\"direct\"");
         String after = gateway.prometheus();
         for (String upstream : new String[] {"direct", "filtered", "dead", "retried"}) {
             for (String outcome : new String[] {"2xx", "5xx", "timeout", "connect_error"}) {
