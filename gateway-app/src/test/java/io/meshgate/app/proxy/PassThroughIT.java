@@ -306,6 +306,33 @@ class PassThroughIT {
         }
     }
 
+    @Test
+    void aSmallBodyIsReadWholeAndEveryAttemptSendsIt() throws Exception {
+        byte[] body = new byte[10_000];
+        java.util.Arrays.fill(body, (byte) 'x');
+        HttpResponse<String> post = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/post"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).contains("\"method\":\"POST\"").contains("\"bodyBytes\":10000");
+
+        // A PUT answered 503 is retried (3 attempts by default): the last attempt got the whole body too.
+        HttpResponse<String> put = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/put"))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .header("x-echo-status", "503")
+                        .header("x-meshgate-debug", "attempts")
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(503);
+        assertThat(put.headers().firstValue("x-meshgate-attempts")).hasValue("3");
+        assertThat(put.body()).contains("\"bodyBytes\":10000");
+    }
+
     /** Sends raw bytes and reads until the gateway closes the connection. */
     private static String exchange(String requests) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {

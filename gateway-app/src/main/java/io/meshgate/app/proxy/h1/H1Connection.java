@@ -1,13 +1,17 @@
 package io.meshgate.app.proxy.h1;
 
 import io.meshgate.app.proxy.DirectRoute;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -48,6 +52,9 @@ final class H1Connection extends ChannelDuplexHandler {
     private boolean reactorServed; // Reactor Netty answered a request of this connection
     private boolean closing; // an answer that closes the connection went out
     private ArrayDeque<Object> queued;
+    private CompositeByteBuf body; // the body of the request being read, before its exchange starts
+    private HttpRequest bodyHead;
+    private DirectRoute bodyRoute;
     private ChannelPromise closeRequested;
     private long idleSinceNanos = System.nanoTime();
     private ScheduledFuture<?> idleTimer;
@@ -94,6 +101,10 @@ final class H1Connection extends ChannelDuplexHandler {
 
     /** A message in its turn: the rest of the current request, or the head of the next. */
     private void process(Object msg) {
+        if (body != null) {
+            collect(msg);
+            return;
+        }
         if (toReactor) {
             if (msg instanceof LastHttpContent) {
                 toReactor = false;
@@ -123,7 +134,32 @@ final class H1Connection extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (!(msg instanceof LastHttpContent) && HttpUtil.getContentLength(request, 0L) > 0) {
+            // Read whole first (it is small): every attempt can send it again.
+            bodyRoute = route;
+            bodyHead = request;
+            body = ctx.alloc().compositeBuffer();
+            return;
+        }
         swallowing = !(msg instanceof LastHttpContent);
+        start(route, request, null);
+    }
+
+    /** A message of the body being read; at its end the exchange starts. */
+    private void collect(Object msg) {
+        if (msg instanceof HttpContent content && content.content().isReadable()) {
+            body.addComponent(true, content.content()); // the composite owns the buffer now
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+        if (msg instanceof LastHttpContent) {
+            ByteBuf complete = body;
+            body = null;
+            start(bodyRoute, bodyHead, complete);
+        }
+    }
+
+    private void start(DirectRoute route, HttpRequest request, ByteBuf requestBody) {
         if (reactorIdleHandler) {
             // Reactor Netty's idle timeout would close the connection during a slow response. Once it
             // served a request here it may add it back late (after its response is flushed): looked
@@ -137,7 +173,8 @@ final class H1Connection extends ChannelDuplexHandler {
             config.setAutoRead(false);
         }
         busy = true;
-        H1Exchange started = new H1Exchange(this, ctx, passThrough.upstreams(), route, request, passThrough.hsts(tls));
+        H1Exchange started =
+                new H1Exchange(this, ctx, passThrough.upstreams(), route, request, requestBody, passThrough.hsts(tls));
         exchange = started;
         started.start(passThrough.observe(route, request, ctx.channel(), tls, started));
     }
@@ -245,6 +282,10 @@ final class H1Connection extends ChannelDuplexHandler {
             current.cancel();
         }
         releaseQueued();
+        if (body != null) {
+            body.release();
+            body = null;
+        }
         passThrough.closed(this);
         if (closeRequested != null) {
             closeRequested.trySuccess();

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -40,8 +41,8 @@ import reactor.core.publisher.SignalType;
  * decoded messages passed between the two connections as they are. The request head is sent as it
  * came, its headers fixed in place; the response head and body go back the same way.
  *
- * <p>Only requests without a body come here ({@link H1PassThrough#route}), so any attempt can be
- * repeated without keeping a body. A kept-alive upstream connection that turns out closed before any
+ * <p>Only requests without a body, or with a small one read whole beforehand, come here ({@link
+ * H1PassThrough#route}), so any attempt can be repeated: each sends a duplicate of the kept body. A kept-alive upstream connection that turns out closed before any
  * response byte is replaced by a new one once for an idempotent request, without counting as an
  * attempt (the upstream closed it as it went idle; nothing was processed).
  */
@@ -55,6 +56,7 @@ final class H1Exchange implements SentResponse {
     private final UpstreamConnections upstreams;
     private final DirectRoute route;
     private final HttpRequest request;
+    private ByteBuf body; // null: none; released when the exchange ends
     private final boolean head;
     private final boolean http10;
     private final String hsts; // null: none
@@ -88,12 +90,14 @@ final class H1Exchange implements SentResponse {
             UpstreamConnections upstreams,
             DirectRoute route,
             HttpRequest request,
+            ByteBuf body,
             String hsts) {
         this.client = client;
         this.ctx = ctx;
         this.upstreams = upstreams;
         this.route = route;
         this.request = request;
+        this.body = body;
         this.head = request.method().equals(HttpMethod.HEAD);
         this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.keepAlive = HttpUtil.isKeepAlive(request);
@@ -173,7 +177,10 @@ final class H1Exchange implements SentResponse {
         attempts.observedAttempt().inject(headers); // [observe]
         Channel channel = connection.channel;
         channel.write(request, channel.voidPromise());
-        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+        LastHttpContent end = body == null
+                ? LastHttpContent.EMPTY_LAST_CONTENT
+                : new DefaultLastHttpContent(body.retainedDuplicate()); // each attempt sends it whole
+        channel.writeAndFlush(end, channel.voidPromise());
     }
 
     /** A message of the current attempt's response. */
@@ -406,6 +413,7 @@ final class H1Exchange implements SentResponse {
 
     private void finish(SignalType signal, ChannelFuture lastWrite) {
         done = true;
+        releaseBody();
         observed.end(signal); // [observe]
         client.exchangeEnded(this, keepAlive);
         if (!keepAlive) {
@@ -420,6 +428,7 @@ final class H1Exchange implements SentResponse {
             return;
         }
         done = true;
+        releaseBody();
         if (backoff != null) {
             backoff.cancel(false);
             backoff = null;
@@ -432,6 +441,13 @@ final class H1Exchange implements SentResponse {
         }
         attempts.cancel();
         observed.end(SignalType.CANCEL); // [observe]
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
     }
 
     /** Shutting down: the client's connection closes after this response. */

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,6 +39,12 @@ public final class H1PassThrough {
 
     static final String INSTALLER = "meshgate.h1.install";
     static final String HANDLER = "meshgate.h1";
+    /**
+     * The largest request body the pass-through takes: read whole before the request goes upstream
+     * (as nginx buffers request bodies), so every attempt can send it. Larger and chunked bodies
+     * stream through the direct proxy on Reactor Netty.
+     */
+    static final long MAX_BUFFERED_BODY = 64 * 1024;
     /** Added after the edge checks when they are in place (io.meshgate.app.edge.EdgeConnection). */
     static final String EDGE_MESSAGES = "meshgate.edge.messages";
 
@@ -84,20 +91,24 @@ public final class H1PassThrough {
 
     /**
      * The route a request takes on the pass-through, or null when it must take another path: a
-     * request without a body (no {@code Content-Length} above 0, no {@code Transfer-Encoding}), no
-     * {@code Upgrade} or {@code Expect}, an origin-form target, decoded without error, whose public
-     * route has no filters and reaches plain HTTP/1.1 upstreams only.
+     * request without a body, or with a {@code Content-Length} body of at most {@link
+     * #MAX_BUFFERED_BODY} (and at most what the route's retries may keep, {@code retry.bufferBody}),
+     * no {@code Transfer-Encoding}, {@code Upgrade} or {@code Expect}, an origin-form target, decoded
+     * without error, whose public route has no filters and reaches plain HTTP/1.1 upstreams only.
      */
     DirectRoute route(HttpRequest request) {
         if (!request.decoderResult().isSuccess() || !request.uri().startsWith("/")) {
             return null;
         }
         HttpHeaders headers = request.headers();
-        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if ((length != null && !length.equals("0"))
-                || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                 || headers.contains(HttpHeaderNames.UPGRADE)
                 || headers.contains(HttpHeaderNames.EXPECT)) {
+            return null;
+        }
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        long bodyBytes = length == null || length.equals("0") ? 0 : HttpUtil.getContentLength(request, -1L);
+        if (bodyBytes < 0 || bodyBytes > MAX_BUFFERED_BODY) {
             return null;
         }
         RouteTable table = active.current();
@@ -105,7 +116,15 @@ public final class H1PassThrough {
             return null;
         }
         DirectRoute route = table.directRoute(request);
-        return route != null && route.plainUpstreams() ? route : null;
+        if (route == null || !route.plainUpstreams()) {
+            return null;
+        }
+        // A body the route's retries could not keep takes the direct proxy, which then does not retry it.
+        return bodyBytes > 0
+                        && route.retry().enabled()
+                        && bodyBytes > route.retry().bufferBody()
+                ? null
+                : route;
     }
 
     /** Starts observing a request, after fixing its headers as every path does. */
