@@ -101,10 +101,6 @@ public final class RequestAttempts {
         return number;
     }
 
-    public Lease lease() {
-        return lease;
-    }
-
     public ObservedAttempt observedAttempt() {
         return observedAttempt;
     }
@@ -209,9 +205,5 @@ public final class RequestAttempts {
     /** Records the route's metric for the answer the client got. */
     public void record(int status) {
         route.meters().record(status, System.nanoTime() - start);
-    }
-
-    public DirectRoute route() {
-        return route;
     }
 }
